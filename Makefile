@@ -1,0 +1,65 @@
+# Newsdesk: the README's commands. `make run` and `make test` set everything up themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint format migrate demo worker scheduler check-deploy bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Newsdesk needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+migrate: $(VENV)/.runtime-installed
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_demo
+
+## run: set up, load the demo desk, and serve it with the task worker and the scheduler.
+run: demo
+	@echo "Newsdesk on http://$(HOST):$(PORT)/  (admin: /admin/)  Ctrl-C stops server, worker and scheduler."
+	@trap 'kill 0' INT TERM; \
+	$(MANAGE) db_worker --backend background --interval 2 & \
+	$(MANAGE) run_scheduler & \
+	$(MANAGE) runserver $(HOST):$(PORT) & \
+	wait
+
+worker: $(VENV)/.runtime-installed
+	$(MANAGE) db_worker --backend background
+
+scheduler: $(VENV)/.runtime-installed
+	$(MANAGE) run_scheduler
+
+## test: the whole suite on SQLite, or on whatever DATABASE_URL points at.
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=newsdesk.settings.test $(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check-deploy: $(VENV)/.runtime-installed
+	DJANGO_SETTINGS_MODULE=newsdesk.settings.production \
+	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	ALLOWED_HOSTS=example.org $(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,68 @@
+"""The desk's periodic jobs, in one place.
+
+`manage.py run_scheduler` runs them: `make run` starts it beside the web server, production
+runs it as one long-lived process (or `run_scheduler --once` from cron/systemd timers; see
+docs/operations.md). Add a job by appending to ``JOBS``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.management import call_command
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every: timedelta
+    run: Callable[[], object]
+    description: str = ""
+
+
+def publish_scheduled() -> None:
+    # Wagtail's own command: makes pages whose go_live_at has passed live and
+    # unpublishes pages whose expire_at has passed.
+    call_command("publish_scheduled", verbosity=0)
+
+
+JOBS: list[PeriodicJob] = [
+    PeriodicJob(
+        "publish_scheduled",
+        timedelta(minutes=1),
+        publish_scheduled,
+        "Publish pages whose go-live time has passed; unpublish expired pages.",
+    ),
+]
+
+
+def due_jobs(
+    now: datetime, last_run: dict[str, datetime], jobs: list[PeriodicJob] | None = None
+) -> list[PeriodicJob]:
+    """Jobs that never ran in this process or whose interval has elapsed."""
+    return [
+        job
+        for job in (JOBS if jobs is None else jobs)
+        if job.name not in last_run or now - last_run[job.name] >= job.every
+    ]
+
+
+def run_jobs(jobs: list[PeriodicJob]) -> dict[str, str]:
+    """Run each job; one failing job is logged and does not stop the others."""
+    outcome: dict[str, str] = {}
+    for job in jobs:
+        close_old_connections()
+        try:
+            job.run()
+        except Exception:
+            logger.exception("periodic job %s failed", job.name)
+            outcome[job.name] = "failed"
+        else:
+            outcome[job.name] = "ok"
+    return outcome

@@ -1,0 +1,62 @@
+"""Suite-wide fixtures and the slow/postgres markers."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+
+def pytest_addoption(parser):
+    parser.addoption("--run-slow", action="store_true", default=False, help="also run tests marked slow")
+
+
+def _on_postgres() -> bool:
+    from django.conf import settings
+
+    return "postgresql" in settings.DATABASES["default"]["ENGINE"]
+
+
+def pytest_collection_modifyitems(config, items):
+    run_slow = config.getoption("--run-slow")
+    on_postgres = _on_postgres()
+    for item in items:
+        if "slow" in item.keywords and not run_slow:
+            item.add_marker(pytest.mark.skip(reason="slow: pass --run-slow"))
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
+
+
+_skipped_postgres_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "postgres" in report.keywords and _on_postgres():
+        _skipped_postgres_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # On PostgreSQL every PostgreSQL-only test must actually run.
+    if _skipped_postgres_tests and session.exitstatus == 0:
+        session.exitstatus = 1
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _skipped_postgres_tests:
+        terminalreporter.section("PostgreSQL-only tests skipped on PostgreSQL (this fails the run)")
+        for nodeid in _skipped_postgres_tests:
+            terminalreporter.line(nodeid)
+
+
+@pytest.fixture
+def db_vendor() -> str:
+    return connection.vendor
+
+
+@pytest.fixture
+def desk(db):
+    """The demo desk's structure: home, sections, groups, workflow and the two demo users."""
+    from apps.core.demo import load_demo_desk
+    from apps.core.models import HomePage
+
+    load_demo_desk()
+    return HomePage.objects.get()
