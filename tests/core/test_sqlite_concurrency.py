@@ -1,0 +1,108 @@
+"""The web process and the task worker write to one SQLite file at the same time without
+"database is locked" (WAL + busy timeout + IMMEDIATE transactions)."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+WRITE_SECONDS = 4
+
+WEB_WRITER = f"""
+import time
+import django
+django.setup()
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import transaction
+from tests.core.concurrency_tasks import store_session_row
+
+deadline = time.monotonic() + {WRITE_SECONDS}
+enqueued = writes = 0
+while time.monotonic() < deadline:
+    # Write as fast as possible; enqueue a task on every 25th request so the worker,
+    # which writes too, can keep up and the queue drains soon after.
+    with transaction.atomic():
+        if writes % 25 == 0:
+            store_session_row.enqueue(enqueued)
+            enqueued += 1
+        session = SessionStore()
+        session["web"] = writes
+        session.save()
+    writes += 1
+print(enqueued, writes)
+"""
+
+
+def _env(db_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(DATABASE_URL=f"sqlite:///{db_path}", DJANGO_SETTINGS_MODULE="newsdesk.settings.test")
+    return env
+
+
+def test_web_process_and_worker_write_one_sqlite_file_concurrently(tmp_path):
+    db_path = tmp_path / "shared.sqlite3"
+    env = _env(db_path)
+    manage = [sys.executable, "manage.py"]
+    subprocess.run(
+        [*manage, "migrate", "--noinput", "-v0", "sessions"], cwd=BASE_DIR, env=env, check=True, timeout=120
+    )
+    subprocess.run(
+        [*manage, "migrate", "--noinput", "-v0", "django_tasks_database"],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        timeout=120,
+    )
+
+    worker = subprocess.Popen(
+        [
+            *manage,
+            *("db_worker", "--backend", "background", "--interval", "0.05"),
+            *("--no-startup-delay", "--no-reload"),
+        ],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        web = subprocess.run(
+            [sys.executable, "-c", WEB_WRITER],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert web.returncode == 0, web.stderr
+        enqueued, writes = map(int, web.stdout.strip().splitlines()[-1].split())
+        assert writes > 500, "the web process barely wrote: the test would prove nothing"
+
+        # Let the worker drain the queue (it kept writing during the web loop too).
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with sqlite3.connect(db_path, timeout=30) as conn:
+                pending = conn.execute(
+                    "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status != 'SUCCESSFUL'"
+                ).fetchone()[0]
+            if pending == 0:
+                break
+            time.sleep(0.2)
+    finally:
+        worker.terminate()
+        _, worker_stderr = worker.communicate(timeout=30)
+
+    assert "OperationalError" not in web.stderr
+    assert "database is locked" not in worker_stderr
+    assert "OperationalError" not in worker_stderr
+    with sqlite3.connect(db_path) as conn:
+        statuses = dict(
+            conn.execute("SELECT status, COUNT(*) FROM django_tasks_database_dbtaskresult GROUP BY status")
+        )
+        sessions = conn.execute("SELECT COUNT(*) FROM django_session").fetchone()[0]
+    assert statuses == {"SUCCESSFUL": enqueued}
+    assert sessions == writes + enqueued
