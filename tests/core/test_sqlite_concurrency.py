@@ -57,6 +57,8 @@ def test_web_process_and_worker_write_one_sqlite_file_concurrently(tmp_path):
         timeout=120,
     )
 
+    # The worker logs a line per task: send it to a file, a pipe nobody reads would fill and block it.
+    worker_log = (tmp_path / "worker.log").open("w+")
     worker = subprocess.Popen(
         [
             *manage,
@@ -65,8 +67,8 @@ def test_web_process_and_worker_write_one_sqlite_file_concurrently(tmp_path):
         ],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
         text=True,
     )
     try:
@@ -94,7 +96,10 @@ def test_web_process_and_worker_write_one_sqlite_file_concurrently(tmp_path):
             time.sleep(0.2)
     finally:
         worker.terminate()
-        _, worker_stderr = worker.communicate(timeout=30)
+        worker.wait(timeout=30)
+        worker_log.seek(0)
+        worker_stderr = worker_log.read()
+        worker_log.close()
 
     assert "OperationalError" not in web.stderr
     assert "database is locked" not in worker_stderr
