@@ -20,5 +20,8 @@ urlpatterns = [
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Public registry pages: /actors/, /events/, /places/ (apps/registry/urls.py).
+urlpatterns += [path("", include("apps.registry.urls"))]
+
 # Wagtail's page serving catches everything else, so it goes last.
 urlpatterns += [path("", include(wagtail_urls))]

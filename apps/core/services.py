@@ -48,7 +48,20 @@ REPORTER_COLLECTION_PERMISSIONS = [
 EDITOR_COLLECTION_PERMISSIONS = [*REPORTER_COLLECTION_PERMISSIONS, "delete_image", "delete_document"]
 # Model permissions ("app_label.codename"). Later apps extend these lists with their models.
 REPORTER_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
+# Registry: reporters propose actors/places/events (saved as "proposed") and see them; editors
+# maintain the registry, approve proposals and merge duplicates.
+REPORTER_MODEL_PERMISSIONS += [
+    f"registry.{action}_{model}" for model in ("actor", "place", "event") for action in ("add", "view")
+]
 EDITOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "core.change_desksettings"]
+EDITOR_MODEL_PERMISSIONS += [
+    *(
+        f"registry.{action}_{model}"
+        for model in ("actor", "place", "event")
+        for action in ("add", "change", "delete", "view", "approve")
+    ),
+    "registry.merge_actor",
+]
 
 DEFAULT_SECTIONS = [
     ("Sahel", "sahel", "Mali, Burkina Faso, Niger and the Alliance of Sahel States."),

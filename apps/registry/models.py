@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.search import index
 
 from apps.registry import dates
@@ -207,22 +207,6 @@ class Actor(index.Indexed, ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("name"),
-                FieldPanel("slug"),
-                FieldRowPanel([FieldPanel("kind"), FieldPanel("country")]),
-                FieldPanel("description"),
-                FieldRowPanel([FieldPanel("wikidata_qid"), FieldPanel("review_status")]),
-                FieldPanel("image"),
-            ],
-            heading="Profile",
-        ),
-        InlinePanel("aliases", heading="Aliases", label="Alias"),
-        InlinePanel("relations", heading="Relations (this actor is the subject)", label="Relation"),
-    ]
-
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -315,17 +299,6 @@ class Place(index.Indexed, ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("country")]),
-        FieldPanel("parent"),
-        FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude"), FieldPanel("geonames_id")]),
-        FieldPanel("description"),
-        FieldPanel("review_status"),
-        InlinePanel("aliases", heading="Aliases", label="Alias"),
-    ]
 
     search_fields = [
         index.SearchField("name"),
@@ -508,20 +481,6 @@ class Event(index.Indexed, PartialDateRangeMixin, ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    panels = [
-        FieldPanel("title"),
-        FieldPanel("slug"),
-        FieldRowPanel([FieldPanel("event_type"), FieldPanel("status"), FieldPanel("review_status")]),
-        FieldRowPanel([FieldPanel("start"), FieldPanel("start_precision")]),
-        FieldRowPanel([FieldPanel("end"), FieldPanel("end_precision")]),
-        FieldPanel("place"),
-        FieldPanel("parent"),
-        FieldPanel("summary"),
-        FieldPanel("sources"),
-        InlinePanel("participants", heading="Participants", label="Participant"),
-        InlinePanel("date_claims", heading="Date claims (when sources disagree)", label="Date claim"),
-    ]
 
     search_fields = [
         index.SearchField("title"),
