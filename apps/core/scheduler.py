@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.management import call_command
-from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +56,6 @@ def run_jobs(jobs: list[PeriodicJob]) -> dict[str, str]:
     """Run each job; one failing job is logged and does not stop the others."""
     outcome: dict[str, str] = {}
     for job in jobs:
-        close_old_connections()
         try:
             job.run()
         except Exception:

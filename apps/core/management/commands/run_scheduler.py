@@ -3,6 +3,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections
 from django.utils import timezone
 
 from apps.core import scheduler
@@ -39,6 +40,8 @@ class Command(BaseCommand):
             now = timezone.now()
             jobs = scheduler.due_jobs(now, last_run)
             if jobs:
+                # A long-lived process: drop connections that died or aged out between ticks.
+                close_old_connections()
                 self.report(scheduler.run_jobs(jobs))
                 for job in jobs:
                     last_run[job.name] = now
