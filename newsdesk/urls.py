@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from apps.articles.sitemap import DeskSitemap
 from apps.core.views import healthz
 
 urlpatterns = [
@@ -14,7 +15,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    # Wagtail's sitemap ignores expire_at/go_live_at; ours filters articles by the visibility rule.
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": DeskSitemap}}, name="sitemap"),
 ]
 
 if settings.DEBUG:
@@ -22,6 +24,9 @@ if settings.DEBUG:
 
 # Public registry pages: /actors/, /events/, /places/ (apps/registry/urls.py).
 urlpatterns += [path("", include("apps.registry.urls"))]
+
+# Feeds and the search page (apps/articles/urls.py).
+urlpatterns += [path("", include("apps.articles.urls"))]
 
 # Wagtail's page serving catches everything else, so it goes last.
 urlpatterns += [path("", include(wagtail_urls))]

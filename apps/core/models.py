@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest
 from wagtail.admin.panels import FieldPanel
@@ -76,9 +77,20 @@ class HomePage(Page):
     subpage_types = ["core.SectionPage"]
     max_count_per_parent = 1
 
+    LATEST_COUNT = 8
+    STORIES_PER_SECTION = 4
+
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from apps.articles import selectors
+
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = SectionPage.objects.child_of(self).live().public().specific().order_by("path")
+        sections = list(SectionPage.objects.child_of(self).live().public().order_by("path"))
+        top = selectors.top_stories_by_section(
+            section_ids=[section.pk for section in sections], per_section=self.STORIES_PER_SECTION
+        )
+        context["sections"] = sections
+        context["section_stories"] = [(section, top.get(section.pk, [])) for section in sections]
+        context["latest_articles"] = selectors.latest_articles(limit=self.LATEST_COUNT)
         return context
 
 
@@ -91,4 +103,15 @@ class SectionPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["core.HomePage"]
-    subpage_types: list[str] = []
+    subpage_types = ["articles.ArticlePage"]
+
+    ARTICLES_PER_PAGE = 20
+
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
+        from apps.articles import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(selectors.section_articles(section_id=self.pk), self.ARTICLES_PER_PAGE)
+        # get_page() clamps bad or out-of-range numbers to a real page instead of erroring.
+        context["articles"] = paginator.get_page(request.GET.get("page"))
+        return context

@@ -62,6 +62,9 @@ EDITOR_MODEL_PERMISSIONS += [
     ),
     "registry.merge_actor",
 ]
+# Articles: reporters pick authors for bylines (the chooser needs view); editors maintain them.
+REPORTER_MODEL_PERMISSIONS += ["articles.view_author"]
+EDITOR_MODEL_PERMISSIONS += [f"articles.{action}_author" for action in ("add", "change", "delete", "view")]
 
 DEFAULT_SECTIONS = [
     ("Sahel", "sahel", "Mali, Burkina Faso, Niger and the Alliance of Sahel States."),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from wagtail.embeds import oembed_providers as _oembed
+
 from newsdesk.settings.database import database_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -140,6 +142,14 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILIMAGES_IMAGE_MODEL = "core.NewsImage"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Embeds: only the providers whose players CSP_FRAME_SOURCES admits (apps/articles/embeds.py
+# validates article embeds against the same list). EMBEDS_OFFLINE=1 builds the player iframe
+# locally instead of asking the provider (offline demos; the test suite does the same).
+WAGTAILEMBEDS_FINDERS = (
+    [{"class": "apps.articles.embeds.LocalEmbedFinder"}]
+    if env_bool("EMBEDS_OFFLINE")
+    else [{"class": "wagtail.embeds.finders.oembed", "providers": [_oembed.youtube, _oembed.vimeo]}]
+)
 # No third-party calls from the admin.
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -1,0 +1,130 @@
+"""RSS 2.0 and Atom feeds per section, per actor and per event, through the visibility rule."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from apps.articles import selectors
+from apps.articles.models import ArticlePage
+from apps.core.models import SectionPage
+from apps.registry.models import Actor, Event
+from apps.registry.selectors import public_actors, public_events
+
+FEED_LENGTH = 30
+
+
+class ArticleFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def get_object(self, request: HttpRequest, *args, **kwargs):
+        self.request = request
+        return self.get_subject(**kwargs)
+
+    def get_subject(self, **kwargs):
+        raise NotImplementedError
+
+    def articles(self, obj) -> list[ArticlePage]:
+        raise NotImplementedError
+
+    def items(self, obj) -> list[ArticlePage]:
+        return list(self.articles(obj)[:FEED_LENGTH])
+
+    def item_title(self, item: ArticlePage) -> str:
+        return item.title
+
+    def item_description(self, item: ArticlePage) -> str:
+        return item.standfirst
+
+    def item_link(self, item: ArticlePage) -> str:
+        return item.get_url(self.request)
+
+    def item_guid(self, item: ArticlePage) -> str:
+        return item.get_full_url(self.request)
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, item: ArticlePage) -> datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: ArticlePage) -> datetime | None:
+        return item.modified_at
+
+    def item_author_name(self, item: ArticlePage) -> str:
+        return ", ".join(byline.author.name for byline in item.bylines.all())
+
+    def item_categories(self, item: ArticlePage) -> list[str]:
+        return [item.section.title] if item.section_id else []
+
+
+class SectionFeed(ArticleFeed):
+    def get_subject(self, *, slug: str, **kwargs) -> SectionPage:
+        section = SectionPage.objects.live().public().filter(slug=slug).first()
+        if section is None:
+            raise Http404("No such section")
+        return section
+
+    def title(self, obj: SectionPage) -> str:
+        return f"{obj.title}: latest stories"
+
+    def link(self, obj: SectionPage) -> str:
+        return obj.get_url(self.request)
+
+    def description(self, obj: SectionPage) -> str:
+        return obj.intro or f"Latest stories in {obj.title}."
+
+    def articles(self, obj: SectionPage):
+        return selectors.for_listing(selectors.newest_first(selectors.visible_articles(sections=[obj.pk])))
+
+
+class ActorFeed(ArticleFeed):
+    def get_subject(self, *, slug: str, **kwargs) -> Actor:
+        return get_object_or_404(public_actors(), slug=slug)
+
+    def title(self, obj: Actor) -> str:
+        return f"Stories about {obj.name}"
+
+    def link(self, obj: Actor) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Actor) -> str:
+        return f"Latest stories tagged with {obj.name}."
+
+    def articles(self, obj: Actor):
+        return selectors.articles_about_actor(actor=obj)
+
+
+class EventFeed(ArticleFeed):
+    def get_subject(self, *, slug: str, **kwargs) -> Event:
+        return get_object_or_404(public_events(), slug=slug)
+
+    def title(self, obj: Event) -> str:
+        return f"Reporting on {obj.title}"
+
+    def link(self, obj: Event) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Event) -> str:
+        return f"Stories that reported {obj.title}."
+
+    def articles(self, obj: Event):
+        return selectors.articles_about_event(event=obj)
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed
+    subtitle = SectionFeed.description
+
+
+class ActorAtomFeed(ActorFeed):
+    feed_type = Atom1Feed
+    subtitle = ActorFeed.description
+
+
+class EventAtomFeed(EventFeed):
+    feed_type = Atom1Feed
+    subtitle = EventFeed.description

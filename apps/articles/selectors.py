@@ -1,0 +1,175 @@
+"""Reads shared by the public site, the feeds, the sitemap, search and the partner API.
+
+`visible_articles` is the one visibility rule; every public surface starts from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest
+from django.utils import timezone
+
+from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, ArticlePage, ArticlePlace
+from apps.registry.models import Actor, Event, Place
+from apps.registry.selectors import public_actors, public_events, public_places
+
+
+def visible_articles(
+    *,
+    now: datetime | None = None,
+    sections: Iterable[int] | None = None,
+    include_restricted: bool = False,
+) -> QuerySet[ArticlePage]:
+    """Articles anyone outside the newsroom may see: live, public, gone live, not expired.
+
+    `include_restricted` is only for serving a page after Wagtail's view-restriction hook
+    has already admitted the request; every listing, feed and the API leaves it False.
+    """
+    now = now or timezone.now()
+    qs = ArticlePage.objects.live()
+    if not include_restricted:
+        qs = qs.public()
+    qs = qs.filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now)).filter(
+        Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+    )
+    return qs if sections is None else qs.filter(section_id__in=list(sections))
+
+
+def is_visible(page: ArticlePage, *, now: datetime | None = None, include_restricted: bool = False) -> bool:
+    return visible_articles(now=now, include_restricted=include_restricted).filter(pk=page.pk).exists()
+
+
+def newest_first(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    return qs.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+def for_listing(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """What a teaser needs (section, hero image, bylines) in a fixed number of queries."""
+    return (
+        qs.defer_streamfields()
+        .select_related("section", "hero_image")
+        .prefetch_related(Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")))
+    )
+
+
+def latest_articles(*, now: datetime | None = None, limit: int = 10) -> list[ArticlePage]:
+    return list(for_listing(newest_first(visible_articles(now=now)))[:limit])
+
+
+def section_articles(*, section_id: int, now: datetime | None = None) -> QuerySet[ArticlePage]:
+    """A section's listing: pinned top stories first, then newest first."""
+    qs = visible_articles(now=now, sections=[section_id])
+    return for_listing(qs).order_by("-top_story", F("published_at").desc(nulls_last=True), "-pk")
+
+
+def top_stories_by_section(
+    *, section_ids: Iterable[int], now: datetime | None = None, per_section: int = 4
+) -> dict[int, list[ArticlePage]]:
+    """The first `per_section` stories of each section, in one query (a window function)."""
+    ids = list(section_ids)
+    ranked = visible_articles(now=now, sections=ids).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("section_id")],
+            order_by=[F("top_story").desc(), F("published_at").desc(nulls_last=True), F("pk").desc()],
+        )
+    )
+    grouped: dict[int, list[ArticlePage]] = {section_id: [] for section_id in ids}
+    rows = for_listing(ranked.filter(rank__lte=per_section)).order_by("section_id", "rank")
+    for article in rows:
+        grouped[article.section_id].append(article)
+    return grouped
+
+
+def search_articles(*, query: str, now: datetime | None = None):
+    """Wagtail search over the visible articles (PostgreSQL full text when on PostgreSQL)."""
+    visible_ids = visible_articles(now=now).values("pk")
+    return ArticlePage.objects.filter(pk__in=visible_ids).search(query)
+
+
+def article_page_context(page: ArticlePage, *, request: HttpRequest | None = None) -> dict:
+    """Everything the article template shows, in a number of queries independent of its size."""
+    from apps.articles.structured_data import news_article_json_ld, open_graph
+
+    now = timezone.now()
+    bylines = list(page.bylines.select_related("author"))
+    corrections = list(page.corrections.all())
+    related_ids = [
+        block.value["article"].pk
+        for block in page.body
+        if block.block_type == "related_article" and block.value["article"] is not None
+    ]
+    visible_related = (
+        set(visible_articles(now=now).filter(pk__in=related_ids).values_list("pk", flat=True))
+        if related_ids
+        else set()
+    )
+    more = list(
+        for_listing(newest_first(visible_articles(now=now, sections=[page.section_id]).exclude(pk=page.pk)))[
+            :3
+        ]
+        if page.section_id
+        else []
+    )
+    context = {
+        "bylines": bylines,
+        "corrections": corrections,
+        "visible_related_ids": visible_related,
+        "more_in_section": more,
+    }
+    context.update(public_tags_for_page(page))
+    context["json_ld"] = news_article_json_ld(page, request=request, **context)
+    context["open_graph"] = open_graph(page, request=request)
+    return context
+
+
+def public_actor_tags() -> QuerySet[ArticleActor]:
+    """Confirmed tags of approved, unmerged actors: the only actor tags anyone outside sees."""
+    return ArticleActor.objects.filter(confirmed=True, actor__in=public_actors())
+
+
+def public_event_tags() -> QuerySet[ArticleEvent]:
+    return ArticleEvent.objects.filter(confirmed=True, event__in=public_events())
+
+
+def public_place_tags() -> QuerySet[ArticlePlace]:
+    return ArticlePlace.objects.filter(confirmed=True, place__in=public_places())
+
+
+_TAG_ORDER = ("role", "-relevance", "pk")  # "mentioned" sorts after "subject"
+
+
+def public_tags_for_page(page: ArticlePage) -> dict[str, list]:
+    """The page's public tags from the tables, i.e. as of its live revision (one query each)."""
+    return {
+        "actor_tags": list(
+            public_actor_tags().filter(page=page).select_related("actor").order_by(*_TAG_ORDER)
+        ),
+        "event_tags": list(
+            public_event_tags().filter(page=page).select_related("event").order_by(*_TAG_ORDER)
+        ),
+        "place_tags": list(
+            public_place_tags().filter(page=page).select_related("place").order_by(*_TAG_ORDER)
+        ),
+    }
+
+
+def articles_about_actor(*, actor: Actor, now: datetime | None = None) -> QuerySet[ArticlePage]:
+    """Visible articles with a public tag of this actor, newest first (for its page and feed)."""
+    tagged = public_actor_tags().filter(actor=actor).values("page_id")
+    return for_listing(newest_first(visible_articles(now=now).filter(pk__in=tagged)))
+
+
+def articles_about_event(*, event: Event, now: datetime | None = None) -> QuerySet[ArticlePage]:
+    """The event's provenance: visible articles that reported it."""
+    tagged = public_event_tags().filter(event=event).values("page_id")
+    return for_listing(newest_first(visible_articles(now=now).filter(pk__in=tagged)))
+
+
+def articles_about_place(*, place: Place, now: datetime | None = None) -> QuerySet[ArticlePage]:
+    tagged = public_place_tags().filter(place=place).values("page_id")
+    return for_listing(newest_first(visible_articles(now=now).filter(pk__in=tagged)))

@@ -1,0 +1,17 @@
+"""Feeds and search. Included by newsdesk/urls.py before Wagtail's catch-all."""
+
+from django.urls import path
+
+from apps.articles import feeds, views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("search/", views.search, name="search"),
+    path("feeds/sections/<slug:slug>/rss.xml", feeds.SectionFeed(), name="section_rss"),
+    path("feeds/sections/<slug:slug>/atom.xml", feeds.SectionAtomFeed(), name="section_atom"),
+    path("feeds/actors/<slug:slug>/rss.xml", feeds.ActorFeed(), name="actor_rss"),
+    path("feeds/actors/<slug:slug>/atom.xml", feeds.ActorAtomFeed(), name="actor_atom"),
+    path("feeds/events/<slug:slug>/rss.xml", feeds.EventFeed(), name="event_rss"),
+    path("feeds/events/<slug:slug>/atom.xml", feeds.EventAtomFeed(), name="event_atom"),
+]
