@@ -31,12 +31,24 @@ def publish_scheduled() -> None:
     call_command("publish_scheduled", verbosity=0)
 
 
+def flush_api_key_usage() -> None:
+    from apps.partners.services import flush_key_usage  # late import: models load after app setup
+
+    flush_key_usage()
+
+
 JOBS: list[PeriodicJob] = [
     PeriodicJob(
         "publish_scheduled",
         timedelta(minutes=1),
         publish_scheduled,
         "Publish pages whose go-live time has passed; unpublish expired pages.",
+    ),
+    PeriodicJob(
+        "flush_api_key_usage",
+        timedelta(minutes=1),
+        flush_api_key_usage,
+        "Move per-key API usage counters from the cache to the database (shown in the admin).",
     ),
 ]
 

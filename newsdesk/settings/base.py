@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.registry",
     "apps.articles",
+    "apps.partners",
+    "apps.api",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -48,6 +50,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -198,10 +202,37 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Partner API (docs/api.md, docs/adr/0006-partner-api-keys-throttling-pagination.md): Bearer
+# partner keys only, deny by default, problem+json errors, per-key throttling through the cache.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.authentication.PartnerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.api.permissions.IsActivePartner"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.PartnerKeyThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.api.negotiation.JSONFallbackNegotiation",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "apps.api.exceptions.problem_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,  # `format` is not a parameter of ours: it would be an unknown one
+}
+# Requests per window for each partner rate-limit tier ("N/s", "N/min", "N/hour", "N/day").
+PARTNER_API_RATE_LIMITS = {"basic": "60/min", "standard": "300/min", "premium": "1200/min"}
+# Server-side pepper for API key hashes; falls back to SECRET_KEY (rotating that revokes all keys).
+API_KEY_PEPPER = os.environ.get("API_KEY_PEPPER", "")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsdesk partner API",
+    "DESCRIPTION": "Read-only syndication API for partners: tagged articles and sections. See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # Only /api/v1/: Wagtail's admin API would otherwise leak in (and warn in `check --deploy`).
+    "PREPROCESSING_HOOKS": ["apps.api.schema.only_partner_api"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Periodic jobs run by `manage.py run_scheduler` (apps/core/scheduler.py lists them).

@@ -1,0 +1,13 @@
+from django.urls import path, re_path
+
+from apps.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("sections/", views.SectionListView.as_view(), name="section-list"),
+    path("sections/<int:pk>/", views.SectionDetailView.as_view(), name="section-detail"),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", views.docs_view, name="docs"),
+    re_path(r"^", views.api_not_found),
+]

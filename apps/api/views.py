@@ -1,0 +1,168 @@
+"""Partner API v1 views: thin; rules live in selectors, params, pagination and serializers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csp.decorators import csp_update
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.api import serializers
+from apps.api.exceptions import InvalidParameters, problem_response
+from apps.api.pagination import BadCursor, Cursor, Ordering, paginate, parse_cursor
+from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
+from apps.partners.models import ApiKey
+from apps.partners.selectors import entitled_sections
+from apps.partners.usage import record_request
+
+PROBLEM = "application/problem+json"
+
+
+def _parse_cursor_param(raw: str) -> Cursor:
+    try:
+        return parse_cursor(parse_nonempty(raw))
+    except BadCursor as error:
+        raise ValueError(str(error)) from None
+
+
+PAGE_PARAMS = [
+    Param("page_size", parse_page_size, "Items per page, 1 to 100 (default 20).", openapi_type=int),
+    Param(
+        "cursor", _parse_cursor_param, "Opaque position from a previous response's `next` or `previous` link."
+    ),
+]
+
+
+def problem_responses(*codes: int) -> dict:
+    descriptions = {
+        400: "An unknown query parameter or a bad value; `invalid_params` names each.",
+        401: "Missing, unknown, expired or revoked API key.",
+        403: "The partner account is not active.",
+        404: "No such resource, or not in the partner's entitlement.",
+        405: "The API is read-only.",
+        429: "Rate limit reached; retry after `Retry-After` seconds.",
+    }
+    return {
+        (code, PROBLEM): OpenApiResponse(serializers.ProblemSerializer, description=descriptions[code])
+        for code in codes
+    }
+
+
+class PartnerAPIView(APIView):
+    """Adds the rate-limit headers and counts usage per key on every response, errors included."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        state = getattr(request, "rate_limit", None)
+        if state is not None:
+            response["X-RateLimit-Limit"] = str(state.limit)
+            response["X-RateLimit-Remaining"] = str(state.remaining)
+            response["X-RateLimit-Reset"] = str(state.reset_in)
+        if isinstance(request.auth, ApiKey):
+            record_request(key_id=request.auth.pk, status=response.status_code, path=request.get_full_path())
+        return response
+
+    def query(self, params: list[Param]) -> dict[str, Any]:
+        return parse_query(self.request.query_params, params)
+
+    def page(self, queryset, *, ordering: Ordering, values: dict[str, Any]):
+        try:
+            return paginate(
+                queryset,
+                request=self.request,
+                ordering=ordering,
+                cursor=values.get("cursor"),
+                page_size=values.get("page_size"),
+            )
+        except BadCursor as error:
+            raise InvalidParameters([{"name": "cursor", "reason": f"'cursor' {error}"}]) from None
+
+
+SECTION_ORDERING = Ordering("path", (("path", False), ("id", False)))
+
+
+class SectionListView(PartnerAPIView):
+    """The desk sections this partner is entitled to, in site order."""
+
+    @extend_schema(
+        operation_id="sections_list",
+        summary="Sections the partner is entitled to",
+        parameters=[param.openapi() for param in PAGE_PARAMS],
+        responses={
+            200: OpenApiResponse(
+                serializers.paginated(serializers.SectionSerializer), description="A page of sections."
+            ),
+            **problem_responses(400, 401, 403, 429),
+        },
+        tags=["sections"],
+    )
+    def get(self, request: Request) -> Response:
+        values = self.query(PAGE_PARAMS)
+        page = self.page(entitled_sections(request.user), ordering=SECTION_ORDERING, values=values)
+        data = serializers.SectionSerializer(page.items, many=True, context={"request": request}).data
+        return Response({"next": page.next, "previous": page.previous, "results": data})
+
+
+class SectionDetailView(PartnerAPIView):
+    """One entitled section; any other id is 404, as if it did not exist."""
+
+    @extend_schema(
+        operation_id="sections_retrieve",
+        summary="One section",
+        responses={
+            200: OpenApiResponse(serializers.SectionSerializer, description="The section."),
+            **problem_responses(400, 401, 403, 404, 429),
+        },
+        tags=["sections"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        self.query([])
+        section = entitled_sections(request.user).filter(pk=pk).first()
+        if section is None:
+            raise Http404
+        return Response(serializers.SectionSerializer(section, context={"request": request}).data)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 document: public, like the docs."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes: list = []
+
+
+# Swagger UI (sidecar, offline) in its split form: no inline script. Its stylesheet ships an
+# inline <style> and the UI sets style attributes, so this one view allows inline styles.
+docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(
+    SpectacularSwaggerSplitView.as_view(
+        url_name="api:schema",
+        authentication_classes=[],
+        permission_classes=[],
+        throttle_classes=[],
+    )
+)
+
+
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    """Any unknown path under /api/: problem+json 404 (or a redirect to the slash form)."""
+    path = request.path_info
+    if not path.endswith("/"):
+        try:
+            match = resolve(path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not api_not_found:
+            query = request.META.get("QUERY_STRING", "")
+            # 308 keeps the method; the client retries at the canonical URL.
+            response = HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+            response.status_code = 308
+            return response
+    return problem_response(request, 404, f"No API endpoint at {path}. See /api/v1/docs/ for the endpoints.")
