@@ -145,10 +145,16 @@ def test_timeline_orders_partial_dates_at_the_start_of_their_period_coarser_firs
     month = ParticipantFactory(
         actor=actor, event=EventFactory(title="Month", start=dt.date(2023, 9, 30), start_precision="month")
     ).event
-    earlier = ParticipantFactory(actor=actor, event=EventFactory(title="Earlier", start=dt.date(2022, 12, 31))).event
+    earlier = ParticipantFactory(
+        actor=actor, event=EventFactory(title="Earlier", start=dt.date(2022, 12, 31))
+    ).event
     undated = ParticipantFactory(actor=actor, event=EventFactory(title="Undated", start=None)).event
     relation = RelationFactory(
-        subject=actor, start=dt.date(2023, 3, 1), start_precision="month", end=dt.date(2024, 1, 1), end_precision="year"
+        subject=actor,
+        start=dt.date(2023, 3, 1),
+        start_precision="month",
+        end=dt.date(2024, 1, 1),
+        end_precision="year",
     )
     labels = [entry.label for entry in selectors.actor_timeline(actor)]
     assert labels == [
