@@ -31,11 +31,7 @@ demo: migrate
 ## run: set up, load the demo desk, and serve it with the task worker and the scheduler.
 run: demo
 	@echo "Newsdesk on http://$(HOST):$(PORT)/  (admin: /admin/)  Ctrl-C stops server, worker and scheduler."
-	@trap 'kill 0' INT TERM; \
-	$(MANAGE) db_worker --backend background --interval 2 & \
-	$(MANAGE) run_scheduler & \
-	$(MANAGE) runserver $(HOST):$(PORT) & \
-	wait
+	@PYTHON=$(BIN)/python scripts/run-dev.sh $(HOST):$(PORT)
 
 worker: $(VENV)/.runtime-installed
 	$(MANAGE) db_worker --backend background
