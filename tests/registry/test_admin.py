@@ -389,3 +389,12 @@ def test_reporter_may_not_merge(reporter_client):
     assert response.status_code == 403 or response["Location"] == reverse("wagtailadmin_home")
     loser.refresh_from_db()
     assert loser.merged_into is None
+
+
+def test_several_different_aliases_in_the_same_language_are_accepted(editor_client):
+    response = editor_client.post(
+        reverse(ADD_ACTOR),
+        actor_data(aliases=[alias("AES", kind="acronym"), alias("Sahel Alliance"), alias("Sahel")]),
+    )
+    assert response.status_code == 302
+    assert Alias.objects.count() == 3

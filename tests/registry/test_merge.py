@@ -192,3 +192,24 @@ def test_invalid_merges_are_refused(case):
         kwargs = {"loser": a, "survivor": b}
     with pytest.raises(ValidationError):
         merge_actors(**kwargs)
+
+
+def test_merge_finds_every_table_that_points_at_actor():
+    """Tables added by other apps (article tags) are moved without this app naming them."""
+    from django.apps import apps
+
+    from apps.registry.services import _pointers_to_actor
+
+    expected = {
+        (model._meta.label, field.name)
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.get_fields()
+        if getattr(field, "many_to_one", False) and field.concrete and field.related_model is Actor
+    }
+    found = {(model._meta.label, field.name) for model, field in _pointers_to_actor()}
+    assert expected <= found
+    assert {
+        ("registry.Alias", "actor"),
+        ("registry.ActorRelation", "object"),
+        ("registry.Actor", "merged_into"),
+    } <= found
