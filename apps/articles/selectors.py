@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber, Substr
 from django.http import HttpRequest
 from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
 
 from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, ArticlePage, ArticlePlace
 from apps.registry.models import Actor, Event, Place
@@ -32,15 +33,39 @@ def visible_articles(
     now = now or timezone.now()
     qs = ArticlePage.objects.live()
     if not include_restricted:
-        qs = qs.public()
+        qs = qs.exclude(_restricted())
     qs = qs.filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now)).filter(
         Q(expire_at__isnull=True) | Q(expire_at__gt=now)
     )
     return qs if sections is None else qs.filter(section_id__in=list(sections))
 
 
+def _restricted() -> Exists:
+    """A view restriction on the page or any ancestor, as a subquery.
+
+    Wagtail's `.public()` reads every restriction in a query of its own when the queryset is
+    built; a correlated subquery keeps the rule lazy and one query wherever it is used.
+    """
+    return Exists(
+        PageViewRestriction.objects.filter(
+            page__path=Substr(OuterRef("path"), 1, F("page__depth") * Page.steplen)
+        )
+    )
+
+
 def is_visible(page: ArticlePage, *, now: datetime | None = None, include_restricted: bool = False) -> bool:
     return visible_articles(now=now, include_restricted=include_restricted).filter(pk=page.pk).exists()
+
+
+def visible_article_for_serving(page: ArticlePage, *, now: datetime | None = None) -> ArticlePage | None:
+    """The page if the rule lets it be served, with its section and dateline in the same query."""
+    return (
+        visible_articles(now=now, include_restricted=True)
+        .defer_streamfields()
+        .select_related("section", "dateline")
+        .filter(pk=page.pk)
+        .first()
+    )
 
 
 def newest_first(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
