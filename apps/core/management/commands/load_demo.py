@@ -5,7 +5,7 @@ from apps.core.demo import load_demo_desk
 
 # Each later app adds its own idempotent loader here, in dependency order.
 # A loader takes no arguments and returns a short summary line (or None).
-EXTRA_LOADERS: list[str] = ["apps.registry.demo.load"]
+EXTRA_LOADERS: list[str] = ["apps.registry.demo.load", "apps.articles.demo.load"]
 
 
 class Command(BaseCommand):
