@@ -402,6 +402,11 @@ class Alias(models.Model):
         if self.text and not self.normalized:
             raise ValidationError({"text": "An alias needs at least one letter or digit."})
 
+    @property
+    def kind_short(self) -> str:
+        """The kind without its example ("demonym"), for compact display."""
+        return self.get_kind_display().split(" (")[0].lower()
+
 
 class ActorRelation(PartialDateRangeMixin):
     """subject —predicate→ object, bounded in time: "Mali member of ECOWAS until January 2025"."""

@@ -229,6 +229,12 @@ class GraphEdge:
     predicate: str
     label_x: float
     label_y: float
+    # The line runs subject -> object (arrowhead at the object), stopping short of both circles.
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    directed: bool
 
 
 @dataclass
@@ -246,12 +252,12 @@ class RelationshipGraph:
 
 
 def relationship_graph(
-    actor: Actor, relations: list[ActorRelation], *, on: dt.date, width: int = 640, height: int = 440
+    actor: Actor, relations: list[ActorRelation], *, on: dt.date, width: int = 760, height: int = 460
 ) -> RelationshipGraph:
     """A radial layout: the actor in the middle, each counterpart on a circle around it.
 
     Several relations to the same counterpart share one spoke and one label, so the picture
-    stays readable however many relations there are.
+    stays readable however many relations there are. Arrows point from subject to object.
     """
     by_other: dict[int, list[ActorRelation]] = {}
     others: dict[int, Actor] = {}
@@ -260,27 +266,37 @@ def relationship_graph(
         others[other.pk] = other
         by_other.setdefault(other.pk, []).append(relation)
     cx, cy = width / 2, height / 2
-    radius = min(width, height) / 2 - 50
+    radius = min(width, height) / 2 - 55
     edges: list[GraphEdge] = []
     count = len(others)
     for i, (other_pk, rels) in enumerate(sorted(by_other.items(), key=lambda item: others[item[0]].name)):
         angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
-        anchor = "middle" if abs(math.cos(angle)) < 0.3 else ("start" if math.cos(angle) > 0 else "end")
-        label_y = y + (22 if math.sin(angle) > 0.3 else (-14 if math.sin(angle) < -0.3 else 4))
+        cos, sin = math.cos(angle), math.sin(angle)
+        x, y = cx + radius * cos, cy + radius * sin
+        anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+        label_y = y + (24 if sin > 0.3 else (-15 if sin < -0.3 else 4))
         node = GraphNode(
             actor=others[other_pk], x=round(x, 1), y=round(y, 1), label_anchor=anchor, label_y=label_y
         )
-        current = any(_holds(rel, on) for rel in rels)
-        labels = sorted({_edge_label(rel, actor) for rel in rels})
+        outgoing = {rel.subject_id == actor.pk for rel in rels}
+        directed = len(outgoing) == 1
+        # Inner end just outside the centre circle (r=16), outer end outside the node (r=9) plus the arrowhead.
+        inner = (cx + 20 * cos, cy + 20 * sin)
+        outer = (cx + (radius - 14) * cos, cy + (radius - 14) * sin)
+        start, end = (inner, outer) if outgoing == {True} or not directed else (outer, inner)
         edges.append(
             GraphEdge(
                 node=node,
-                label="; ".join(labels),
-                current=current,
+                label="; ".join(sorted({rel.position_title or rel.get_predicate_display() for rel in rels})),
+                current=any(_holds(rel, on) for rel in rels),
                 predicate=rels[0].predicate,
                 label_x=round(cx + (x - cx) * 0.55, 1),
-                label_y=round(cy + (y - cy) * 0.55, 1),
+                label_y=round(cy + (y - cy) * 0.55 - 4, 1),
+                x1=round(start[0], 1),
+                y1=round(start[1], 1),
+                x2=round(end[0], 1),
+                y2=round(end[1], 1),
+                directed=directed,
             )
         )
     return RelationshipGraph(width=width, height=height, cx=cx, cy=cy, centre=actor, edges=edges)
@@ -291,13 +307,6 @@ def _holds(relation: ActorRelation, on: dt.date) -> bool:
     started = relation.start is None or relation.start <= on
     not_ended = relation.end is None or (relation.end_upper or relation.end) >= on
     return started and not_ended
-
-
-def _edge_label(relation: ActorRelation, actor: Actor) -> str:
-    verb = relation.get_predicate_display()
-    if relation.subject_id == actor.pk:
-        return relation.position_title or verb
-    return f"{relation.position_title or verb} (them)"
 
 
 def actor_profile(actor: Actor, *, on: dt.date | None = None) -> ActorProfile:
