@@ -67,7 +67,8 @@ def parse_cursor(raw: str) -> Cursor:
 
 
 def _coerce(model: type[Model], field: str, value: Any) -> Any:
-    internal = model._meta.get_field(field).get_internal_type()
+    is_key = field in {"id", "pk"} or field.endswith("_id")
+    internal = "BigAutoField" if is_key else model._meta.get_field(field).get_internal_type()
     if internal == "DateTimeField":
         parsed = parse_datetime(value) if isinstance(value, str) else None
         if parsed is None:

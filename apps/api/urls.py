@@ -5,6 +5,8 @@ from apps.api import views
 app_name = "api"
 
 urlpatterns = [
+    path("articles/", views.ArticleListView.as_view(), name="article-list"),
+    path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("sections/", views.SectionListView.as_view(), name="section-list"),
     path("sections/<int:pk>/", views.SectionDetailView.as_view(), name="section-detail"),
     path("schema/", views.SchemaView.as_view(), name="schema"),

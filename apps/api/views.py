@@ -15,8 +15,10 @@ from rest_framework.views import APIView
 
 from apps.api import serializers
 from apps.api.exceptions import InvalidParameters, problem_response
+from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
 from apps.api.pagination import BadCursor, Cursor, Ordering, paginate, parse_cursor
 from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
+from apps.api.selectors import attach_representations, for_representation, partner_articles
 from apps.partners.models import ApiKey
 from apps.partners.selectors import entitled_sections
 from apps.partners.usage import record_request
@@ -129,6 +131,58 @@ class SectionDetailView(PartnerAPIView):
         if section is None:
             raise Http404
         return Response(serializers.SectionSerializer(section, context={"request": request}).data)
+
+
+ARTICLE_PARAMS = [*ARTICLE_FILTER_PARAMS, *PAGE_PARAMS]
+
+
+class ArticleListView(PartnerAPIView):
+    """Articles the partner may syndicate, filtered and paged by cursor (no total count)."""
+
+    @extend_schema(
+        operation_id="articles_list",
+        summary="Search and page through articles",
+        parameters=[param.openapi() for param in ARTICLE_PARAMS],
+        responses={
+            200: OpenApiResponse(
+                serializers.paginated(serializers.ArticleSerializer), description="A page of articles."
+            ),
+            **problem_responses(400, 401, 403, 429),
+        },
+        tags=["articles"],
+    )
+    def get(self, request: Request) -> Response:
+        values = self.query(ARTICLE_PARAMS)
+        partner = request.user
+        visible = partner_articles(partner)
+        qs = filter_articles(for_representation(visible), values, partner=partner)
+        ordering = ORDERINGS[values.get("ordering", DEFAULT_ORDERING)]
+        page = self.page(qs, ordering=ordering, values=values)
+        attach_representations(page.items, visible=visible, request=request)
+        data = serializers.ArticleSerializer(page.items, many=True, context={"request": request}).data
+        return Response({"next": page.next, "previous": page.previous, "results": data})
+
+
+class ArticleDetailView(PartnerAPIView):
+    """One article by id; anything the partner may not see is 404, as if it did not exist."""
+
+    @extend_schema(
+        operation_id="articles_retrieve",
+        summary="One article",
+        responses={
+            200: OpenApiResponse(serializers.ArticleSerializer, description="The article."),
+            **problem_responses(400, 401, 403, 404, 429),
+        },
+        tags=["articles"],
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        self.query([])
+        visible = partner_articles(request.user)
+        article = for_representation(visible).filter(pk=pk).first()
+        if article is None:
+            raise Http404
+        attach_representations([article], visible=visible, request=request)
+        return Response(serializers.ArticleSerializer(article, context={"request": request}).data)
 
 
 class SchemaView(SpectacularAPIView):

@@ -1,0 +1,204 @@
+"""The articles endpoint's filters: parameters declared once (validation + OpenAPI), applied here.
+
+A value that names nothing (an unknown actor, a section the partner is not entitled to) is a
+400 naming the parameter, the same for "does not exist" and "not yours", so nothing leaks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from apps.api.exceptions import InvalidParameters
+from apps.api.pagination import Ordering
+from apps.api.params import Param, Terms, parse_choice, parse_instant, parse_terms
+from apps.articles.models import ArticleKind, ArticleLanguage, ArticlePage
+from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
+from apps.partners.models import Partner
+from apps.partners.selectors import entitled_sections
+from apps.registry.countries import COUNTRY_NAMES
+from apps.registry.models import Actor, ActorKind
+from apps.registry.selectors import public_actors, public_events, public_places
+
+QID = re.compile(r"^[Qq][1-9][0-9]*$")
+
+ORDERINGS = {
+    "-published": Ordering("-published", (("published_at", True), ("page_ptr_id", True))),
+    "published": Ordering("published", (("published_at", False), ("page_ptr_id", False))),
+    "-updated": Ordering("-updated", (("updated_at", True), ("page_ptr_id", True))),
+    "updated": Ordering("updated", (("updated_at", False), ("page_ptr_id", False))),
+}
+DEFAULT_ORDERING = "-published"
+
+TERMS_HELP = "`a,b` = tagged with all of them, `a|b` = any of them (not both separators in one value)."
+DATE_HELP = (
+    "A date (YYYY-MM-DD) is the whole UTC day and the bound includes it; "
+    "an ISO 8601 date-time is that instant (UTC if it has no offset)."
+)
+
+
+def parse_one_of_many(raw: str) -> Terms:
+    """For single-valued fields: `a|b` is any of them; `a,b` could never match, so it is refused."""
+    terms = parse_terms(raw)
+    if terms.match_all and len(terms.values) > 1:
+        raise ValueError("an article has one value here: use '|' for any of several.")
+    return terms
+
+
+def _choices(values: list[str]):
+    check = parse_choice(values)
+
+    def parse(raw: str) -> Terms:
+        terms = parse_one_of_many(raw)
+        for value in terms.values:
+            check(value)
+        return terms
+
+    return parse
+
+
+def _country_terms(raw: str) -> Terms:
+    terms = parse_terms(raw.upper())
+    unknown = [code for code in terms.values if code not in COUNTRY_NAMES]
+    if unknown:
+        raise ValueError(f"not an ISO 3166-1 alpha-2 code: {', '.join(unknown)}.")
+    return terms
+
+
+ARTICLE_FILTER_PARAMS = [
+    Param(
+        "actor",
+        parse_terms,
+        f"Actor id, slug or Wikidata QID (a merged-away actor means its survivor). {TERMS_HELP}",
+    ),
+    Param("event", parse_terms, f"Event id or slug. {TERMS_HELP}"),
+    Param("place", parse_terms, f"Place id or slug. {TERMS_HELP}"),
+    Param(
+        "country", _country_terms, f"ISO 3166-1 alpha-2 code of a tagged place or tagged state. {TERMS_HELP}"
+    ),
+    Param("section", parse_one_of_many, "Section slug; `a|b` for any of several."),
+    Param("kind", _choices(ArticleKind.values), "Article kind; `a|b` for any of several.", enum=None),
+    Param("lang", _choices(ArticleLanguage.values), "Language code; `a|b` for any of several."),
+    Param("published_after", parse_instant, f"First published at or after. {DATE_HELP}"),
+    Param("published_before", parse_instant, f"First published at or before. {DATE_HELP}"),
+    Param("updated_since", parse_instant, f"Meaningfully updated at or after. {DATE_HELP}"),
+    Param(
+        "ordering",
+        parse_choice(list(ORDERINGS)),
+        "Sort order: -published (default), published, -updated or updated; the id breaks ties.",
+        enum=list(ORDERINGS),
+    ),
+]
+
+
+def _combine(
+    qs: QuerySet[ArticlePage], terms: Terms, page_ids_for: Any, ids: list[Any]
+) -> QuerySet[ArticlePage]:
+    """AND: one semi-join per term; OR: one semi-join for all of them."""
+    if terms.match_all:
+        for one in ids:
+            qs = qs.filter(pk__in=page_ids_for([one]))
+        return qs
+    return qs.filter(pk__in=page_ids_for(ids))
+
+
+def resolve_actors(terms: Terms) -> list[int]:
+    """Public actor ids for each term (id, slug or QID), following merges to the survivor."""
+    ints = [int(v) for v in terms.values if v.isdigit()]
+    qids = [v.upper() for v in terms.values if QID.match(v)]
+    slugs = [v for v in terms.values if not v.isdigit() and not QID.match(v)]
+    found = Actor.objects.filter(Q(pk__in=ints) | Q(wikidata_qid__in=qids) | Q(slug__in=slugs)).only(
+        "pk", "slug", "wikidata_qid", "merged_into"
+    )
+    by_term: dict[str, Actor] = {}
+    for actor in found:
+        for term in (str(actor.pk), actor.slug, actor.wikidata_qid):
+            if term:
+                by_term[term] = actor
+    survivors: dict[int, int] = {}
+    merged = {actor.merged_into_id for actor in found if actor.merged_into_id}
+    hops = 0
+    while merged and hops < 10:  # merges can chain; follow them in bulk
+        for actor in Actor.objects.filter(pk__in=merged).only("pk", "merged_into"):
+            survivors[actor.pk] = actor.merged_into_id or actor.pk
+        merged = {nxt for nxt in survivors.values() if nxt not in survivors}
+        hops += 1
+
+    def final(actor: Actor) -> int:
+        pk = actor.merged_into_id or actor.pk
+        seen = set()
+        while survivors.get(pk, pk) != pk and pk not in seen:
+            seen.add(pk)
+            pk = survivors[pk]
+        return pk
+
+    resolved = {term: final(actor) for term, actor in by_term.items()}
+    wanted = [resolved.get(v.upper() if QID.match(v) else v) for v in terms.values]
+    public = set(public_actors().filter(pk__in=[pk for pk in wanted if pk]).values_list("pk", flat=True))
+    unknown = [v for v, pk in zip(terms.values, wanted, strict=True) if pk not in public]
+    if unknown:
+        raise InvalidParameters([{"name": "actor", "reason": f"'actor': no actor {', '.join(unknown)}."}])
+    return [pk for pk in wanted if pk is not None]
+
+
+def _resolve_by_id_or_slug(name: str, queryset: QuerySet, terms: Terms) -> list[int]:
+    ints = [int(v) for v in terms.values if v.isdigit()]
+    slugs = [v for v in terms.values if not v.isdigit()]
+    rows = queryset.filter(Q(pk__in=ints) | Q(slug__in=slugs)).values_list("pk", "slug")
+    by_term = {}
+    for pk, slug in rows:
+        by_term[str(pk)] = pk
+        by_term[slug] = pk
+    unknown = [v for v in terms.values if v not in by_term]
+    if unknown:
+        raise InvalidParameters([{"name": name, "reason": f"'{name}': no {name} {', '.join(unknown)}."}])
+    return [by_term[v] for v in terms.values]
+
+
+def filter_articles(
+    qs: QuerySet[ArticlePage], values: dict[str, Any], *, partner: Partner
+) -> QuerySet[ArticlePage]:
+    if "actor" in values:
+        ids = resolve_actors(values["actor"])
+        qs = _combine(
+            qs, values["actor"], lambda a: public_actor_tags().filter(actor_id__in=a).values("page_id"), ids
+        )
+    if "event" in values:
+        ids = _resolve_by_id_or_slug("event", public_events(), values["event"])
+        qs = _combine(
+            qs, values["event"], lambda e: public_event_tags().filter(event_id__in=e).values("page_id"), ids
+        )
+    if "place" in values:
+        ids = _resolve_by_id_or_slug("place", public_places(), values["place"])
+        qs = _combine(
+            qs, values["place"], lambda p: public_place_tags().filter(place_id__in=p).values("page_id"), ids
+        )
+    if "country" in values:
+        terms: Terms = values["country"]
+
+        def tagged_in(codes: list[str]) -> Q:
+            places = public_place_tags().filter(place__country__in=codes).values("page_id")
+            states = public_actor_tags().filter(actor__kind=ActorKind.STATE, actor__country__in=codes)
+            return Q(pk__in=places) | Q(pk__in=states.values("page_id"))
+
+        if terms.match_all:
+            for code in terms.values:
+                qs = qs.filter(tagged_in([code]))
+        else:
+            qs = qs.filter(tagged_in(list(terms.values)))
+    if "section" in values:
+        ids = _resolve_by_id_or_slug("section", entitled_sections(partner), values["section"])
+        qs = qs.filter(section_id__in=ids)
+    if "kind" in values:
+        qs = qs.filter(kind__in=values["kind"].values)
+    if "lang" in values:
+        qs = qs.filter(language__in=values["lang"].values)
+    if "published_after" in values:
+        qs = qs.filter(published_at__gte=values["published_after"].start)
+    if "published_before" in values:
+        qs = qs.filter(published_at__lte=values["published_before"].end)
+    if "updated_since" in values:
+        qs = qs.filter(updated_at__gte=values["updated_since"].start)
+    return qs

@@ -1,0 +1,255 @@
+"""Reads for the partner API: what a partner may see, and everything an article's representation
+needs, loaded for a whole page of articles in a fixed number of queries."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.html import escape, format_html, strip_tags
+from rest_framework.request import Request
+from wagtail.models import Page
+from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
+
+from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SyndicationRights
+from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags, visible_articles
+from apps.core.models import ImageRights, NewsImage
+from apps.partners.models import Partner
+from apps.partners.selectors import entitled_sections
+from apps.registry.models import ReviewStatus
+
+RENDITION = "max-1600x1600"
+
+
+def partner_articles(partner: Partner, *, now: datetime | None = None) -> QuerySet[ArticlePage]:
+    """Visible articles (the one rule) in the partner's entitled sections, never agency copy."""
+    return (
+        visible_articles(now=now)
+        .filter(section__in=entitled_sections(partner).values("pk"))
+        .filter(syndication_rights=SyndicationRights.OWN)
+        # Set on first publication; a live article without them would have no place in the keyset.
+        .filter(published_at__isnull=False, updated_at__isnull=False)
+    )
+
+
+def for_representation(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    return qs.select_related("section", "dateline")
+
+
+@dataclass
+class Representation:
+    """What one article's JSON needs beyond its own row; attached as `article.api`."""
+
+    bylines: list[dict[str, Any]] = field(default_factory=list)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    body_html: str = ""
+    body_text: str = ""
+    dateline: dict[str, Any] | None = None
+
+
+def _tag(tag_type: str, record: Any, tag: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": tag_type,
+        "id": record.pk,
+        "uri": f"urn:newsdesk:{tag_type}:{record.pk}",
+        "slug": record.slug,
+        "role": tag.role,
+        "relevance": tag.relevance,
+        **extra,
+    }
+
+
+def _image_dict(
+    image: NewsImage, request: Request, *, role: str, credit: str = "", caption: str = ""
+) -> dict:
+    rendition = image.get_rendition(RENDITION)  # prefetched: no query once it exists
+    return {
+        "id": image.pk,
+        "role": role,
+        "url": request.build_absolute_uri(rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt_text": image.default_alt_text,
+        "credit": credit or image.credit,
+        "caption": caption or image.caption,
+    }
+
+
+def _block_html(block: dict, images: dict[int, NewsImage], related: dict[int, tuple[str, str]]) -> str:
+    kind, value = block.get("type"), block.get("value")
+    if kind == "paragraph":
+        return value or ""  # database HTML: _expand_links resolves its page links
+    if kind == "heading":
+        level = "h3" if value.get("level") == "h3" else "h2"
+        return f"<{level}>{escape(value.get('text', ''))}</{level}>"
+    if kind == "quote":
+        return format_html(
+            "<blockquote><p>{}</p><footer>{}</footer></blockquote>",
+            value.get("quote", ""),
+            value.get("attribution", ""),
+        )
+    if kind == "image":
+        image = images.get(value.get("image"))
+        if image is None:  # missing or rights-restricted: never sent to partners
+            return ""
+        return format_html(
+            '<figure data-image-id="{}"><figcaption>{}</figcaption></figure>',
+            image.pk,
+            value.get("caption") or image.caption,
+        )
+    if kind == "embed":
+        url = value if isinstance(value, str) else ""
+        return format_html('<p class="embed"><a href="{}">{}</a></p>', url, url) if url else ""
+    if kind == "fact_box":
+        items = "".join(format_html("<li>{}</li>", fact) for fact in value.get("facts", []))
+        return format_html("<aside><h3>{}</h3><ul>", value.get("title", "")) + items + "</ul></aside>"
+    if kind == "related_article":
+        target = related.get(value.get("article"))
+        if target is None:  # not visible to this partner: leave it out
+            return ""
+        title, url = target
+        return format_html('<aside class="related"><a href="{}">{}</a></aside>', url, title)
+    return ""
+
+
+def _page_link_ids(blocks: list[dict]) -> list[str]:
+    found = []
+    for block in blocks:
+        if block.get("type") == "paragraph" and isinstance(block.get("value"), str):
+            for attrs in FIND_A_TAG.findall(block["value"]):
+                parsed = extract_attrs(attrs)
+                if parsed.get("linktype") == "page" and parsed.get("id", "").isdigit():
+                    found.append(parsed["id"])
+    return found
+
+
+def _expand_links(body: str, links: dict[int, str]) -> str:
+    """Database rich text to public HTML: page links get their URL, links to gone pages lose it."""
+
+    def replace(match: re.Match) -> str:
+        attrs = extract_attrs(match.group(1))
+        linktype = attrs.get("linktype")
+        if linktype is None:
+            return match.group(0)  # an external or mailto link is stored as it is shown
+        url = links.get(int(attrs["id"])) if linktype == "page" and attrs.get("id", "").isdigit() else None
+        return format_html('<a href="{}">', url) if url else "<a>"
+
+    return FIND_A_TAG.sub(replace, body)
+
+
+def attach_representations(
+    articles: Sequence[ArticlePage], *, visible: QuerySet[ArticlePage], request: Request
+) -> None:
+    """Load bylines, corrections, public tags, syndicable images and body for all `articles` at once.
+
+    `visible` is the partner's article queryset (partner_articles), reused so the visibility rule
+    is evaluated once per request.
+    """
+    if not articles:
+        return
+    ids = [article.pk for article in articles]
+    reps = {article.pk: Representation() for article in articles}
+
+    for byline in (
+        ArticleByline.objects.filter(page_id__in=ids).select_related("author").order_by("sort_order")
+    ):
+        author = byline.author
+        reps[byline.page_id].bylines.append(
+            {"name": author.name, "slug": author.slug, "job_title": author.job_title}
+        )
+    for correction in ArticleCorrection.objects.filter(page_id__in=ids).order_by("sort_order", "date"):
+        reps[correction.page_id].corrections.append({"date": correction.date, "text": correction.text})
+
+    order = ("role", "-relevance", "pk")
+    for tag in public_actor_tags().filter(page_id__in=ids).select_related("actor").order_by(*order):
+        actor = tag.actor
+        reps[tag.page_id].tags.append(
+            _tag(
+                "actor",
+                actor,
+                tag,
+                name=actor.name,
+                kind=actor.kind,
+                country=actor.country or None,
+                wikidata_qid=actor.wikidata_qid or None,
+            )
+        )
+    for tag in public_event_tags().filter(page_id__in=ids).select_related("event").order_by(*order):
+        event = tag.event
+        reps[tag.page_id].tags.append(_tag("event", event, tag, name=event.title, kind=event.event_type))
+    for tag in public_place_tags().filter(page_id__in=ids).select_related("place").order_by(*order):
+        place = tag.place
+        reps[tag.page_id].tags.append(
+            _tag("place", place, tag, name=place.name, kind=place.kind, country=place.country or None)
+        )
+
+    # Images: hero plus body image blocks, in one query (and one for their renditions).
+    bodies = {article.pk: list(article.body.raw_data) for article in articles}
+    image_ids = {article.hero_image_id for article in articles if article.hero_image_id}
+    related_ids = set()
+    for blocks in bodies.values():
+        for block in blocks:
+            value = block.get("value")
+            if block.get("type") == "image" and isinstance(value, dict) and value.get("image"):
+                image_ids.add(value["image"])
+            elif block.get("type") == "related_article" and isinstance(value, dict) and value.get("article"):
+                related_ids.add(value["article"])
+    images: dict[int, NewsImage] = {}
+    if image_ids:
+        syndicable = NewsImage.objects.filter(pk__in=image_ids).exclude(rights=ImageRights.RESTRICTED)
+        images = {image.pk: image for image in syndicable.prefetch_renditions(RENDITION)}
+    # Page links in rich text and related-article blocks: one query for both. Links point at
+    # public pages like the site's do; a related article is shown only if the partner may see it.
+    link_ids = {int(pk) for blocks in bodies.values() for pk in _page_link_ids(blocks)}
+    targets: dict[int, Page] = {}
+    if link_ids or related_ids:
+        pages = (
+            Page.objects.filter(pk__in=link_ids | related_ids)
+            .annotate(for_partner=Exists(visible.filter(pk=OuterRef("pk"))))
+            .only("id", "title", "url_path", "path", "live")
+        )
+        targets = {page.pk: page for page in pages}
+    related = {
+        pk: (page.title, page.get_full_url(request))
+        for pk, page in targets.items()
+        if pk in related_ids and page.for_partner
+    }
+    links = {pk: page.get_full_url(request) for pk, page in targets.items() if pk in link_ids and page.live}
+
+    expanded = [
+        _expand_links("".join(_block_html(block, images, related) for block in bodies[article.pk]), links)
+        for article in articles
+    ]
+
+    for article, body in zip(articles, expanded, strict=True):
+        rep = reps[article.pk]
+        rep.body_html = body
+        rep.body_text = re.sub(r"\s+", " ", html.unescape(strip_tags(body.replace("><", "> <")))).strip()
+        hero = images.get(article.hero_image_id)
+        if hero is not None:
+            rep.images.append(_image_dict(hero, request, role="hero"))
+        for block in bodies[article.pk]:
+            value = block.get("value")
+            if block.get("type") == "image" and isinstance(value, dict):
+                image = images.get(value.get("image"))
+                if image is not None:
+                    rep.images.append(
+                        _image_dict(
+                            image,
+                            request,
+                            role="body",
+                            credit=value.get("credit", ""),
+                            caption=value.get("caption", ""),
+                        )
+                    )
+        dateline = article.dateline
+        if dateline is not None and dateline.review_status == ReviewStatus.APPROVED:
+            rep.dateline = {"id": dateline.pk, "slug": dateline.slug, "name": dateline.name}
+        article.api = rep
