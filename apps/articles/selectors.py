@@ -165,7 +165,7 @@ def public_place_tags() -> QuerySet[ArticlePlace]:
     return ArticlePlace.objects.filter(confirmed=True, place__in=public_places())
 
 
-_TAG_ORDER = ("role", "-relevance", "pk")  # "mentioned" sorts after "subject"
+_TAG_ORDER = ("-role", "-relevance", "pk")  # "subject" before "mentioned"
 
 
 def public_tags_for_page(page: ArticlePage) -> dict[str, list]:
