@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.management import call_command
-
 logger = logging.getLogger(__name__)
 
 
@@ -26,9 +24,17 @@ class PeriodicJob:
 
 
 def publish_scheduled() -> None:
-    # Wagtail's own command: makes pages whose go_live_at has passed live and
-    # unpublishes pages whose expire_at has passed.
-    call_command("publish_scheduled", verbosity=0)
+    # Wagtail's publish_scheduled logic, one object per transaction with its change-log row
+    # (apps/changes/jobs.py): pages whose go_live_at has passed go live, expired ones unpublish.
+    from apps.changes.jobs import publish_scheduled as publish_with_change_log
+
+    publish_with_change_log()
+
+
+def prune_change_log() -> None:
+    from apps.changes.jobs import prune_changes
+
+    prune_changes()
 
 
 def flush_api_key_usage() -> None:
@@ -38,6 +44,12 @@ def flush_api_key_usage() -> None:
 
 
 JOBS: list[PeriodicJob] = [
+    PeriodicJob(
+        "prune_change_log",
+        timedelta(hours=1),
+        prune_change_log,
+        "Drop change-feed rows older than the retention window (clients behind it get 410 and resync).",
+    ),
     PeriodicJob(
         "publish_scheduled",
         timedelta(minutes=1),

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.articles",
     "apps.partners",
     "apps.api",
+    "apps.changes",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

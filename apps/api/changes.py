@@ -1,0 +1,165 @@
+"""`/api/v1/changes/`: the partner's change feed (upserts and tombstones with reasons).
+
+Entries are judged per partner from the change log (apps.changes.selectors): a partner never
+receives a row about content outside its entitlement. See docs/api.md, "Sync".
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+
+from apps.api.exceptions import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, InvalidParameters, problem
+from apps.api.params import Param
+from apps.api.views import PartnerAPIView, problem_responses
+from apps.changes import selectors
+from apps.changes.models import Action, ObjectType
+from apps.partners.selectors import entitled_section_ids
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
+
+
+def parse_after(raw: str) -> int:
+    if not raw.isdigit():
+        raise ValueError("must be a sequence number (a whole number, 0 to start from the beginning).")
+    return int(raw)
+
+
+def parse_limit(raw: str) -> int:
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValueError(f"must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(raw)
+
+
+CHANGE_PARAMS = [
+    Param(
+        "after",
+        parse_after,
+        "Return changes with a sequence greater than this (the `head` you recorded, or `next_after`).",
+        openapi_type=int,
+    ),
+    Param(
+        "limit", parse_limit, f"Rows to read, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).", openapi_type=int
+    ),
+]
+
+
+class NinjsStatusSerializer(serializers.Serializer):
+    uri = serializers.CharField()
+    pubstatus = serializers.ChoiceField(choices=["usable", "withheld", "canceled"])
+    versioncreated = serializers.DateTimeField()
+
+
+class ChangeEntrySerializer(serializers.Serializer):
+    seq = serializers.IntegerField(help_text="Position in the change log; never skips for a reader.")
+    action = serializers.ChoiceField(choices=Action.values)
+    reason = serializers.CharField(
+        help_text="Tombstones: kill, unpublished, expired, restricted, moved_out, rights, entitlement, "
+        "merged, deleted. Upserts: published, updated, moved_in, entitlement, renamed, approved, ..."
+    )
+    type = serializers.ChoiceField(choices=ObjectType.values, source="object_type")
+    id = serializers.IntegerField(source="object_id")
+    uri = serializers.CharField()
+    url = serializers.CharField(allow_null=True, help_text="Where to fetch the current version (upserts).")
+    changed_at = serializers.DateTimeField()
+    merged_into = serializers.IntegerField(allow_null=True, help_text="Merges: the record that survives.")
+    ninjs = NinjsStatusSerializer(
+        allow_null=True, help_text="Article tombstones: the ninjs status (a kill is `canceled`)."
+    )
+
+
+class ChangePageSerializer(serializers.Serializer):
+    head = serializers.IntegerField(help_text="The newest sequence when this page was read.")
+    next_after = serializers.IntegerField(help_text="Pass as `after` on the next call.")
+    more = serializers.BooleanField(help_text="True when more rows wait: call again at once.")
+    next = serializers.CharField(allow_null=True)
+    results = ChangeEntrySerializer(many=True)
+
+
+def _entry_dict(entry: selectors.Entry, request: Request) -> dict:
+    url = None
+    if entry.object_type == ObjectType.ARTICLE and entry.action == Action.UPSERT:
+        url = request.build_absolute_uri(f"/api/v1/articles/{entry.object_id}/")
+    ninjs = None
+    if entry.object_type == ObjectType.ARTICLE and entry.action == Action.TOMBSTONE:
+        ninjs = {
+            "uri": entry.uri,
+            "pubstatus": "canceled" if entry.reason == "kill" else "withheld",
+            "versioncreated": entry.changed_at,
+        }
+    return {
+        "seq": entry.seq,
+        "action": entry.action,
+        "reason": entry.reason,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "uri": entry.uri,
+        "url": url,
+        "changed_at": entry.changed_at,
+        "merged_into": entry.merged_into,
+        "ninjs": ninjs,
+    }
+
+
+class ChangeFeedView(PartnerAPIView):
+    """What changed for this partner after a sequence number: apply upserts, delete tombstones."""
+
+    @extend_schema(
+        operation_id="changes_list",
+        summary="Change feed: upserts and tombstones after a sequence",
+        parameters=[param.openapi() for param in CHANGE_PARAMS],
+        responses={
+            200: OpenApiResponse(ChangePageSerializer, description="Entries in sequence order."),
+            **problem_responses(400, 401, 403, 429),
+            (410, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                description="`after` is older than the retention window: walk the lists again."
+            ),
+        },
+        tags=["changes"],
+    )
+    def get(self, request: Request) -> Response:
+        values = self.query(CHANGE_PARAMS)
+        after = values.get("after", 0)
+        limit = values.get("limit", DEFAULT_LIMIT)
+        current = selectors.head()
+        if after > current.seq:
+            raise InvalidParameters(
+                [
+                    {
+                        "name": "after",
+                        "reason": f"'after' is ahead of the head ({current.seq}); use a value we sent.",
+                    }
+                ]
+            )
+        if after < current.pruned_through:
+            body = problem(
+                410,
+                f"Changes up to {current.pruned_through} are no longer kept. Record the head from the "
+                "X-Newsdesk-Change-Head header, walk the article list again, then poll with after=<head>.",
+                instance=request.get_full_path(),
+                head=current.seq,
+            )
+            body.update(type=PROBLEM_BASE + "resync-required", title="Change feed position expired")
+            return Response(body, status=410, content_type=PROBLEM_CONTENT_TYPE)
+        entries, next_after, more = selectors.partner_changes(
+            partner_id=request.user.pk,
+            section_ids=entitled_section_ids(request.user),
+            after=after,
+            limit=limit,
+            through=current.seq,
+        )
+        next_link = replace_query_param(request.build_absolute_uri(), "after", next_after) if more else None
+        data = ChangePageSerializer(
+            {
+                "head": current.seq,
+                "next_after": next_after,
+                "more": more,
+                "next": next_link,
+                "results": [_entry_dict(entry, request) for entry in entries],
+            }
+        ).data
+        return Response(data)

@@ -1,0 +1,114 @@
+"""Reads of the change log: the head, and the entries one partner may receive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from apps.changes.models import TOMBSTONE_REASONS, Action, Cause, Change, ChangeCounter, ObjectType
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    pruned_through: int
+
+
+def head() -> Head:
+    """The newest committed sequence. Writers hold the counter row until commit, so every row
+    up to it is committed and visible to this reader (ADR 0007)."""
+    row = ChangeCounter.objects.values_list("value", "pruned_through").filter(pk=1).first()
+    return Head(seq=row[0], pruned_through=row[1]) if row else Head(0, 0)
+
+
+def partner_rows(*, partner_id: int, section_ids: Iterable[int]) -> QuerySet[Change]:
+    """Rows this partner may receive: its own rows, registry rows, and article rows where the
+    article was or is syndicable and visible in a section the partner is entitled to."""
+    sections = list(section_ids)
+    entitled_before = Q(visible_before=True, syndicable_before=True, section_before__in=sections)
+    entitled_after = Q(visible_after=True, syndicable_after=True, section_after__in=sections)
+    shared = Q(partner__isnull=True)
+    return Change.objects.filter(
+        Q(partner_id=partner_id)
+        | (shared & ~Q(object_type=ObjectType.ARTICLE))
+        | (shared & Q(object_type=ObjectType.ARTICLE) & (entitled_before | entitled_after))
+    )
+
+
+def partner_head(*, partner_id: int, section_ids: Iterable[int]) -> tuple[int, datetime | None]:
+    """The partner's own head: the last row it may receive (0 when none). Validators of the
+    partner's list responses derive from it, so any change it could notice changes them."""
+    row = (
+        partner_rows(partner_id=partner_id, section_ids=section_ids)
+        .order_by("-seq")
+        .values_list("seq", "created_at")
+        .first()
+    )
+    return row if row else (0, None)
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    action: str
+    reason: str
+    object_type: str
+    object_id: int
+    changed_at: datetime
+    merged_into: int | None = None
+
+    @property
+    def uri(self) -> str:
+        return f"urn:newsdesk:{self.object_type}:{self.object_id}"
+
+
+def entry_for(row: Change, *, section_ids: set[int]) -> Entry | None:
+    """What this row means for a partner entitled to `section_ids` (None: nothing for it)."""
+    if row.partner_id is not None or row.object_type != ObjectType.ARTICLE:
+        action = row.action
+        was = True
+    else:
+        was = row.visible_before and row.syndicable_before and row.section_before in section_ids
+        now = row.visible_after and row.syndicable_after and row.section_after in section_ids
+        if now:
+            action = Action.UPSERT
+        elif was:
+            action = Action.TOMBSTONE
+        else:
+            return None
+    if action == Action.TOMBSTONE:
+        reason = TOMBSTONE_REASONS.get(row.cause, "unpublished")
+    elif row.object_type == ObjectType.ARTICLE and row.partner_id is None:
+        reason = "updated" if was else "moved_in" if row.cause == Cause.MOVED else "published"
+    else:
+        reason = row.cause
+    return Entry(
+        seq=row.seq,
+        action=action,
+        reason=reason,
+        object_type=row.object_type,
+        object_id=row.object_id,
+        changed_at=row.created_at,
+        merged_into=row.merged_into,
+    )
+
+
+def partner_changes(
+    *, partner_id: int, section_ids: Iterable[int], after: int, limit: int, through: int
+) -> tuple[list[Entry], int, bool]:
+    """Entries after `after` up to `through` (the head read first), at most `limit`.
+    Returns (entries, the sequence to ask `after=` next, whether more are waiting)."""
+    sections = set(section_ids)
+    rows = list(
+        partner_rows(partner_id=partner_id, section_ids=sections)
+        .filter(seq__gt=after, seq__lte=through)
+        .order_by("seq")[: limit + 1]
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    entries = [entry for row in rows if (entry := entry_for(row, section_ids=sections)) is not None]
+    next_after = rows[-1].seq if more else max(after, through)
+    return entries, next_after, more

@@ -1,0 +1,348 @@
+"""Writes to the change log. Every function runs inside `transaction.atomic()`, so a row commits
+with the change that caused it, or neither does (the callers wrap Wagtail's own actions)."""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+from wagtail.models import Page, Revision
+
+from apps.changes.models import (
+    Action,
+    Cause,
+    Change,
+    ChangeCounter,
+    Kill,
+    ObjectState,
+    ObjectType,
+)
+
+DEFAULT_RETENTION = timedelta(days=30)
+KILL_LOG_ACTION = "newsdesk.kill"
+
+# Set by our entry points (kill, the scheduler job) so the Wagtail signal they trigger is
+# recorded with the right cause: Wagtail's unpublish signal does not say why.
+_cause_override: contextvars.ContextVar[str | None] = contextvars.ContextVar("change_cause", default=None)
+
+
+@contextlib.contextmanager
+def recording_cause(cause: str) -> Iterator[None]:
+    token = _cause_override.set(cause)
+    try:
+        yield
+    finally:
+        _cause_override.reset(token)
+
+
+def current_cause(default: str) -> str:
+    return _cause_override.get() or default
+
+
+def retention() -> timedelta:
+    return getattr(settings, "NEWSDESK_CHANGES_RETENTION", DEFAULT_RETENTION)
+
+
+def _take_sequences(count: int) -> list[int]:
+    """Reserve `count` sequence numbers. The counter row stays locked until commit, so
+    writers commit in sequence order and a reader never sees n+1 before n (ADR 0007)."""
+    counter = ChangeCounter.objects.select_for_update().filter(pk=1).first()
+    if counter is None:  # the migration creates it; a flushed test database may not have it
+        ChangeCounter.objects.get_or_create(pk=1)
+        counter = ChangeCounter.objects.select_for_update().get(pk=1)
+    first = counter.value + 1
+    counter.value += count
+    counter.save(update_fields=["value"])
+    return list(range(first, first + count))
+
+
+@dataclass(frozen=True)
+class State:
+    visible: bool = False
+    section: int | None = None
+    syndicable: bool = False
+
+
+def _live_public_sections():
+    from apps.core.models import SectionPage
+
+    return SectionPage.objects.live().public().values("pk")
+
+
+def article_states(page_ids: Iterable[int]) -> dict[int, State]:
+    """What partners could see of each article now: the one visibility rule (visible_articles)
+    plus what the partner API adds that is not about the partner (a live, public section and a
+    first publication date). Missing ids (deleted pages) are invisible."""
+    from apps.articles.models import ArticlePage, SyndicationRights
+    from apps.articles.selectors import visible_articles
+
+    ids = list(page_ids)
+    visible = set(
+        visible_articles()
+        .filter(pk__in=ids, section__in=_live_public_sections(), published_at__isnull=False)
+        .values_list("pk", flat=True)
+    )
+    rows = ArticlePage.objects.filter(pk__in=ids).values_list("pk", "section_id", "syndication_rights")
+    return {
+        pk: State(visible=pk in visible, section=section, syndicable=rights == SyndicationRights.OWN)
+        for pk, section, rights in rows
+    }
+
+
+def _states_before(object_type: str, ids: Iterable[int]) -> dict[int, State]:
+    return {
+        s.object_id: State(visible=s.visible, section=s.section, syndicable=s.syndicable)
+        for s in ObjectState.objects.filter(object_type=object_type, object_id__in=list(ids))
+    }
+
+
+def _save_state(object_type: str, object_id: int, state: State) -> None:
+    ObjectState.objects.update_or_create(
+        object_type=object_type,
+        object_id=object_id,
+        defaults={"visible": state.visible, "section": state.section, "syndicable": state.syndicable},
+    )
+
+
+def _refine(cause: str, before: State, after: State) -> str:
+    # A publish that changes the rights or the section is, for partners, that change.
+    if cause in {Cause.PUBLISHED, Cause.UPDATED} and before.visible and after.visible:
+        if before.syndicable != after.syndicable:
+            return Cause.RIGHTS
+        if before.section != after.section:
+            return Cause.MOVED
+    return cause
+
+
+@transaction.atomic
+def record_article_changes(*, page_ids: Iterable[int], cause: str) -> list[Change]:
+    """One row per article whose partner-visible state was or is visible. Returns the rows."""
+    ids = sorted(set(page_ids))
+    if not ids:
+        return []
+    cause = current_cause(cause)
+    _take_sequences(0)  # lock first: before-states must not be read by two writers at once
+    before = _states_before(ObjectType.ARTICLE, ids)
+    after = article_states(ids)
+    pending: list[tuple[int, str, State, State]] = []
+    for pk in ids:
+        old, new = before.get(pk, State()), after.get(pk, State())
+        if old == new and cause in {Cause.UNPUBLISHED, Cause.EXPIRED, Cause.RESTRICTED, Cause.UNRESTRICTED}:
+            continue  # nothing a partner could notice (e.g. restricting an already hidden page)
+        if old.visible or new.visible:
+            pending.append((pk, _refine(cause, old, new), old, new))
+        if old != new or pk not in before:
+            _save_state(ObjectType.ARTICLE, pk, new)
+    return _write(ObjectType.ARTICLE, pending)
+
+
+def _write(object_type: str, pending: list[tuple[int, str, State, State]], **extra) -> list[Change]:
+    if not pending:
+        return []
+    seqs = _take_sequences(len(pending))
+    now = timezone.now()
+    rows = [
+        Change(
+            seq=seq,
+            created_at=now,
+            object_type=object_type,
+            object_id=pk,
+            cause=cause,
+            action=Action.UPSERT if new.visible else Action.TOMBSTONE,
+            visible_before=old.visible,
+            visible_after=new.visible,
+            section_before=old.section,
+            section_after=new.section,
+            syndicable_before=old.syndicable,
+            syndicable_after=new.syndicable,
+            **extra,
+        )
+        for seq, (pk, cause, old, new) in zip(seqs, pending, strict=True)
+    ]
+    return Change.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def record_registry_change(
+    *, object_type: str, object_id: int, visible: bool, cause: str, merged_into: int | None = None
+) -> Change | None:
+    """A registry record (actor, event, place) changed; registry records are not per section."""
+    _take_sequences(0)
+    old = _states_before(object_type, [object_id]).get(object_id, State())
+    new = State(visible=visible, syndicable=True)
+    _save_state(object_type, object_id, new)
+    if not (old.visible or new.visible) or (
+        old == new and cause not in {Cause.RENAMED, Cause.UPDATED, Cause.RELATION_ENDED}
+    ):
+        return None
+    rows = _write(object_type, [(object_id, cause, old, new)], merged_into=merged_into)
+    return rows[0]
+
+
+@transaction.atomic
+def record_entitlement_change(
+    *, partner, before: set[int], after: set[int], cause: str = Cause.ENTITLEMENT
+) -> list[Change]:
+    """Rows for one partner whose entitled sections changed: upserts for what it gained,
+    tombstones for what it lost (only articles it could actually see)."""
+    gained, lost = after - before, before - after
+    if not gained and not lost:
+        return []
+    _take_sequences(0)
+    visible = ObjectState.objects.filter(object_type=ObjectType.ARTICLE, visible=True, syndicable=True)
+    pending = [
+        (pk, Action.UPSERT, section)
+        for pk, section in visible.filter(section__in=gained).values_list("object_id", "section")
+    ] + [
+        (pk, Action.TOMBSTONE, section)
+        for pk, section in visible.filter(section__in=lost).values_list("object_id", "section")
+    ]
+    if not pending:
+        return []
+    pending.sort()
+    seqs = _take_sequences(len(pending))
+    now = timezone.now()
+    return Change.objects.bulk_create(
+        Change(
+            seq=seq,
+            created_at=now,
+            object_type=ObjectType.ARTICLE,
+            object_id=pk,
+            cause=cause,
+            partner=partner,
+            action=action,
+            visible_before=True,
+            visible_after=True,
+            section_before=section,
+            section_after=section,
+            syndicable_before=True,
+            syndicable_after=True,
+        )
+        for seq, (pk, action, section) in zip(seqs, pending, strict=True)
+    )
+
+
+@transaction.atomic
+def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
+    """A page that is not an article changed status (a section unpublished, restricted, ...):
+    record every article below it, and for partners that lose sections with it, tombstones
+    of their own (their entitlement shrank with the section's status)."""
+    from apps.articles.models import ArticlePage
+    from apps.core.models import SectionPage
+    from apps.partners.models import Partner
+
+    cause = current_cause(cause)
+    article_ids = list(ArticlePage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
+    _take_sequences(0)
+    before = _states_before(ObjectType.ARTICLE, article_ids)
+    rows = record_article_changes(page_ids=article_ids, cause=cause)
+    sections = set(SectionPage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
+    now_live = set(SectionPage.objects.filter(pk__in=_live_public_sections()).values_list("pk", flat=True))
+    hidden = sections - now_live
+    if hidden:
+        for partner in Partner.objects.prefetch_related("sections"):
+            raw = set(sections) if partner.all_sections else {s.pk for s in partner.sections.all()}
+            lost = {
+                pk
+                for pk, state in before.items()
+                if state.visible and state.syndicable and state.section in (raw & hidden)
+            }
+            if lost:
+                rows += _partner_tombstones(partner=partner, page_ids=lost, before=before, cause=cause)
+    return rows
+
+
+def _partner_tombstones(*, partner, page_ids: set[int], before: dict[int, State], cause: str) -> list[Change]:
+    ids = sorted(page_ids)
+    seqs = _take_sequences(len(ids))
+    now = timezone.now()
+    return Change.objects.bulk_create(
+        Change(
+            seq=seq,
+            created_at=now,
+            object_type=ObjectType.ARTICLE,
+            object_id=pk,
+            cause=cause,
+            partner=partner,
+            action=Action.TOMBSTONE,
+            visible_before=True,
+            section_before=before[pk].section,
+            section_after=before[pk].section,
+            syndicable_before=True,
+        )
+        for seq, pk in zip(seqs, ids, strict=True)
+    )
+
+
+@transaction.atomic
+def kill_article(*, page: Page, category: str, reason: str, user=None) -> Kill:
+    """Withdraw a story for a legal or ethical reason: unpublish it, cancel every scheduled
+    revision (so the scheduler cannot bring it back), log it, and tell partners `kill`."""
+    page = page.specific
+    kill = Kill.objects.create(page=page, page_title=page.title, category=category, reason=reason, user=user)
+    Revision.page_revisions.filter(object_id=str(page.pk), approved_go_live_at__isnull=False).update(
+        approved_go_live_at=None
+    )
+    with recording_cause(Cause.KILL):
+        if page.live:
+            page.unpublish(user=user, log_action=True)
+        else:
+            record_article_changes(page_ids=[page.pk], cause=Cause.KILL)
+    log(instance=page, action=KILL_LOG_ACTION, user=user, data={"category": category, "reason": reason})
+    return kill
+
+
+def is_killed_since(*, page_id: int, since: datetime) -> bool:
+    return Kill.objects.filter(page_id=page_id, killed_at__gte=since).exists()
+
+
+@transaction.atomic
+def publish_scheduled_revision(*, revision_id: int, now: datetime) -> bool:
+    """Publish one approved scheduled revision with its change row, unless a kill came after it."""
+    revision = (
+        Revision.objects.select_for_update().filter(pk=revision_id, approved_go_live_at__lt=now).first()
+    )
+    if revision is None:  # another scheduler got there first
+        return False
+    model = revision.base_content_type.model_class()
+    is_page = model is not None and issubclass(model, Page)
+    if is_page and is_killed_since(page_id=int(revision.object_id), since=revision.created_at):
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["approved_go_live_at"])
+        return False
+    revision.publish(log_action="wagtail.publish.scheduled")
+    return True
+
+
+@transaction.atomic
+def expire_object(*, obj, now: datetime) -> bool:
+    """Unpublish one expired object (set_expired) with its change row."""
+    fresh = type(obj).objects.select_for_update().filter(pk=obj.pk, live=True, expire_at__lt=now).first()
+    if fresh is None:
+        return False
+    fresh = fresh.specific if isinstance(fresh, Page) else fresh
+    with recording_cause(Cause.EXPIRED):
+        fresh.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+    return True
+
+
+@transaction.atomic
+def prune_changes(*, now: datetime | None = None) -> int:
+    """Delete rows older than the retention window; clients behind them get 410 and resync."""
+    cutoff = (now or timezone.now()) - retention()
+    old = Change.objects.filter(created_at__lt=cutoff)
+    last = old.order_by("-seq").values_list("seq", flat=True).first()
+    if last is None:
+        return 0
+    counter = ChangeCounter.objects.select_for_update().get(pk=1)
+    deleted, _ = Change.objects.filter(seq__lte=last).delete()
+    counter.pruned_through = max(counter.pruned_through, last)
+    counter.save(update_fields=["pruned_through"])
+    return deleted

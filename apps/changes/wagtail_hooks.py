@@ -1,0 +1,90 @@
+"""Admin hooks: our admin entry points run Wagtail's page actions inside one transaction with
+their change-log rows, and editors get a Kill action.
+
+Wagtail publishes, unpublishes and moves outside a transaction (only workflow approval and
+deletion are atomic). ATOMIC_REQUESTS would fix that by serialising every request on SQLite,
+so only the POSTs that change a page are wrapped: the `before_*` hook re-dispatches the same
+view inside `transaction.atomic()` and returns its response.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, resolve, reverse
+from wagtail import hooks
+from wagtail.admin.action_menu import ActionMenuItem
+
+from apps.changes import services, views
+
+_WRAPPED = "_changes_in_transaction"
+
+
+def _run_atomically(request: HttpRequest) -> HttpResponse | None:
+    if request.method != "POST" or getattr(request, _WRAPPED, False):
+        return None
+    setattr(request, _WRAPPED, True)
+    match = resolve(request.path_info)
+    with transaction.atomic():
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+    return response
+
+
+@hooks.register("before_create_page")
+def wrap_create(request: HttpRequest, parent_page: Any, page_class: Any) -> HttpResponse | None:
+    return _run_atomically(request)
+
+
+@hooks.register("before_edit_page")
+def wrap_edit(request: HttpRequest, page: Any) -> HttpResponse | None:
+    return _run_atomically(request)
+
+
+@hooks.register("before_unpublish_page")
+def wrap_unpublish(request: HttpRequest, page: Any) -> HttpResponse | None:
+    return _run_atomically(request)
+
+
+@hooks.register("before_move_page")
+def wrap_move(request: HttpRequest, page: Any, destination: Any) -> HttpResponse | None:
+    return _run_atomically(request)
+
+
+class KillMenuItem(ActionMenuItem):
+    label = "Kill (legal/ethical takedown)"
+    name = "action-kill"
+    icon_name = "warning"
+    order = 60
+
+    def is_shown(self, context: dict) -> bool:
+        from apps.articles.models import ArticlePage
+
+        page = context.get("page")
+        return (
+            context.get("view") == "edit"
+            and isinstance(page, ArticlePage)
+            and not context.get("locked_for_user")
+            and views.can_kill(context["request"].user, page)
+        )
+
+    def get_url(self, context: dict) -> str:
+        return reverse("changes_kill", args=(context["page"].id,))
+
+
+@hooks.register("register_page_action_menu_item")
+def register_kill_menu_item() -> ActionMenuItem:
+    return KillMenuItem()
+
+
+@hooks.register("register_admin_urls")
+def register_kill_url() -> list:
+    return [path("changes/kill/<int:page_id>/", views.kill_view, name="changes_kill")]
+
+
+@hooks.register("register_log_actions")
+def register_kill_log_action(actions: Any) -> None:
+    actions.register_action(services.KILL_LOG_ACTION, "Kill", "Killed (legal/ethical takedown)")
