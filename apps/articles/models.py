@@ -91,6 +91,9 @@ class Author(index.Indexed, models.Model):
         super().save(*args, **kwargs)
 
 
+EDITORIAL_FIELDS_PERMISSION = "articles.set_editorial_fields"
+
+
 class ArticlePage(Page):
     """One story. Lives only under a SectionPage; `section` mirrors that parent for the API."""
 
@@ -161,8 +164,12 @@ class ArticlePage(Page):
     ]
     editorial_panels = [
         MultiFieldPanel(
-            [FieldPanel("syndication_rights"), FieldPanel("top_story"), FieldPanel("updated_at")],
-            heading="Editorial",
+            [
+                FieldPanel("syndication_rights", permission=EDITORIAL_FIELDS_PERMISSION),
+                FieldPanel("top_story", permission=EDITORIAL_FIELDS_PERMISSION),
+                FieldPanel("updated_at", permission=EDITORIAL_FIELDS_PERMISSION),
+            ],
+            heading="Editorial (editors only)",
         ),
     ]
     edit_handler = TabbedInterface(
@@ -194,6 +201,8 @@ class ArticlePage(Page):
 
     class Meta:
         verbose_name = "article"
+        # Wagtail drops these fields from the form of anyone without the permission (Editors have it).
+        permissions = [("set_editorial_fields", "Can set syndication rights, top story and meaningful update")]
         indexes = [
             # The API's two orderings: per section by first publication, and the change feed.
             models.Index(fields=["section", "published_at", "page_ptr"], name="article_section_pub_idx"),

@@ -65,6 +65,7 @@ EDITOR_MODEL_PERMISSIONS += [
 # Articles: reporters pick authors for bylines (the chooser needs view); editors maintain them.
 REPORTER_MODEL_PERMISSIONS += ["articles.view_author"]
 EDITOR_MODEL_PERMISSIONS += [f"articles.{action}_author" for action in ("add", "change", "delete", "view")]
+EDITOR_MODEL_PERMISSIONS += ["articles.set_editorial_fields"]
 
 DEFAULT_SECTIONS = [
     ("Sahel", "sahel", "Mali, Burkina Faso, Niger and the Alliance of Sahel States."),

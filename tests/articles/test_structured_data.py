@@ -7,9 +7,11 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
+import pytest
+
 from apps.articles.models import ArticleActor, ArticleEvent
 from tests.articles.factories import ActorFactory, EventFactory
-from tests.factories import ArticlePageFactory, AuthorFactory
+from tests.factories import ArticlePageFactory, AuthorFactory, paragraph
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -126,3 +128,29 @@ def test_search_page_handles_empty_and_long_queries(client, desk):
     assert client.get("/search/").status_code == 200
     assert client.get("/search/?q=" + "x" * 5000).status_code == 200
     assert client.get("/search/?q=mali&page=999").status_code == 200
+
+
+def test_search_finds_visible_articles_by_body_text(client, sahel):
+    ArticlePageFactory(
+        parent=sahel,
+        title="Drone base handed back",
+        body=[paragraph("The runway at Agadez was returned to the national air force.")],
+    )
+    html = client.get("/search/?q=runway").content.decode()
+    assert "Drone base handed back" in html
+
+
+@pytest.mark.postgres
+def test_search_uses_postgresql_full_text_on_postgresql(client, sahel):
+    from wagtail.search.backends import get_search_backend
+
+    backend = get_search_backend()
+    assert type(backend).__module__.startswith("modelsearch.backends.database.postgres")
+    ArticlePageFactory(
+        parent=sahel,
+        title="Generals agree on joint patrols",
+        body=[paragraph("Commanders agreed to patrol the borders together.")],
+    )
+    # Full-text matching stems words: "patrolling" finds "patrol"/"patrols".
+    html = client.get("/search/?q=patrolling").content.decode()
+    assert "Generals agree on joint patrols" in html
