@@ -202,7 +202,9 @@ class ArticlePage(Page):
     class Meta:
         verbose_name = "article"
         # Wagtail drops these fields from the form of anyone without the permission (Editors have it).
-        permissions = [("set_editorial_fields", "Can set syndication rights, top story and meaningful update")]
+        permissions = [
+            ("set_editorial_fields", "Can set syndication rights, top story and meaningful update")
+        ]
         indexes = [
             # The API's two orderings: per section by first publication, and the change feed.
             models.Index(fields=["section", "published_at", "page_ptr"], name="article_section_pub_idx"),
