@@ -198,6 +198,8 @@ class ArticlePage(Page):
 
     parent_page_types = ["core.SectionPage"]
     subpage_types: list[str] = []
+    # A copy is a new story: its own first publication, and the section of wherever it lands.
+    exclude_fields_in_copy = ["section", "published_at", "updated_at"]
 
     class Meta:
         verbose_name = "article"

@@ -155,3 +155,13 @@ def test_home_shows_top_stories_per_section(client, sahel, west_africa):
     assert "Pinned Sahel story" in html and "West Africa story" in html
     sahel_block = html.split(f'id="section-{sahel.pk}"')[1].split("</section>")[0]
     assert sahel_block.index(pinned.title) < sahel_block.index("Newer Sahel story")
+
+
+def test_a_copy_is_a_new_story_in_its_new_section(sahel, west_africa):
+    original = ArticlePageFactory(parent=sahel)
+
+    copy = original.copy(to=west_africa, update_attrs={"slug": "copied-story"}, keep_live=False)
+
+    copy = ArticlePage.objects.get(pk=copy.pk)
+    assert copy.section_id == west_africa.pk
+    assert copy.published_at is None and copy.updated_at is None
