@@ -165,3 +165,13 @@ def test_a_copy_is_a_new_story_in_its_new_section(sahel, west_africa):
     copy = ArticlePage.objects.get(pk=copy.pk)
     assert copy.section_id == west_africa.pk
     assert copy.published_at is None and copy.updated_at is None
+
+
+def test_production_embed_finder_asks_only_the_allow_listed_providers():
+    from apps.articles.embeds import ALLOWED_EMBED_PROVIDERS
+    from newsdesk.settings import base
+
+    finders = base.WAGTAILEMBEDS_FINDERS
+    if finders[0]["class"].endswith("LocalEmbedFinder"):  # EMBEDS_OFFLINE=1 in this environment
+        pytest.skip("offline embeds configured")
+    assert finders == [{"class": "wagtail.embeds.finders.oembed", "providers": ALLOWED_EMBED_PROVIDERS}]
