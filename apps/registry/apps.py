@@ -5,3 +5,12 @@ class RegistryConfig(AppConfig):
     name = "apps.registry"
     label = "registry"
     verbose_name = "Registry"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from apps.registry.models import Alias
+        from apps.registry.signals import reindex_alias_owner
+
+        post_save.connect(reindex_alias_owner, sender=Alias, dispatch_uid="registry_alias_reindex_save")
+        post_delete.connect(reindex_alias_owner, sender=Alias, dispatch_uid="registry_alias_reindex_delete")

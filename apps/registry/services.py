@@ -171,6 +171,10 @@ def merge_actors(*, loser: Actor, survivor: Actor, user=None) -> MergeReport:
     Actor.objects.filter(pk=loser.pk).update(merged_into=survivor)
     loser.refresh_from_db()
     survivor.refresh_from_db()
+    # Rows moved with update(), which sends no signals: save both so their search entries
+    # (name + aliases) are rebuilt and the loser drops out of the survivor's matches.
+    survivor.save(update_fields=["updated_at"])
+    loser.save(update_fields=["updated_at"])
 
     data = report.as_log_data()
     log(instance=survivor, action=MERGE_ACTION, user=user, data={**data, "loser_name": loser.name})

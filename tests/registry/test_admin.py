@@ -398,3 +398,24 @@ def test_several_different_aliases_in_the_same_language_are_accepted(editor_clie
     )
     assert response.status_code == 302
     assert Alias.objects.count() == 3
+
+
+def test_chooser_search_finds_an_actor_by_an_alias_added_after_it(editor_client):
+    mali = ActorFactory(name="Mali")  # indexed now, with no aliases yet
+    ActorFactory(name="Niger")
+    AliasFactory(actor=mali, text="Malian", kind="demonym")  # must refresh Mali's search entry
+    response = editor_client.get(
+        reverse("wagtailsnippetchoosers_registry_actor:choose_results"), {"q": "Malian"}
+    )
+    assert response.status_code == 200
+    assert b"There is 1 match" in response.content
+    assert f"/{mali.pk}/".encode() in response.content or b"Mali" in response.content
+
+
+def test_merge_button_is_offered_to_editors_only(editor_client, client):
+    actor = ActorFactory()
+    merge_url = reverse("wagtailsnippets_registry_actor:merge", args=[actor.pk]).encode()
+    listing = reverse("wagtailsnippets_registry_actor:list")
+    assert merge_url in editor_client.get(listing).content
+    login(client, "reporter")
+    assert merge_url not in client.get(listing).content

@@ -213,3 +213,15 @@ def test_merge_finds_every_table_that_points_at_actor():
         ("registry.ActorRelation", "object"),
         ("registry.Actor", "merged_into"),
     } <= found
+
+
+def test_survivor_is_found_by_the_losers_aliases_after_a_merge():
+    from wagtail.search.backends import get_search_backend
+
+    survivor = ActorFactory(name="Sergey Lavrov")
+    loser = ActorFactory(name="SERGEY LAVROV")  # same folded name: no alias is added for it
+    AliasFactory(actor=loser, text="Lavrov the diplomat")
+    merge_actors(loser=loser, survivor=survivor)
+    backend = get_search_backend()
+    found = list(backend.search("diplomat", Actor))
+    assert found == [survivor]
