@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import InlinePanel
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from apps.registry.models import Actor, ReviewStatus
 
@@ -94,19 +94,13 @@ class MergeForm(forms.Form):
         queryset=Actor.objects.none(),
         label="Merge into",
         help_text="The record to keep. This one will redirect to it.",
+        widget=AdminSnippetChooser(Actor),
     )
 
     def __init__(self, *args, loser: Actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.loser = loser
         self.fields["survivor"].queryset = Actor.objects.filter(merged_into__isnull=True).exclude(pk=loser.pk)
-        self.fields["survivor"].label_from_instance = lambda a: (
-            f"{a.name} ({a.get_kind_display()}{', ' + a.country if a.country else ''})"
-            + ("" if a.review_status == ReviewStatus.APPROVED else " [proposed]")
+        self.fields["survivor"].error_messages["invalid_choice"] = (
+            "Choose another actor that has not itself been merged away."
         )
-
-    def clean_survivor(self):
-        survivor = self.cleaned_data["survivor"]
-        if survivor.pk == self.loser.pk:
-            raise ValidationError("Choose another actor.")
-        return survivor

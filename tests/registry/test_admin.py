@@ -419,3 +419,30 @@ def test_merge_button_is_offered_to_editors_only(editor_client, client):
     assert merge_url in editor_client.get(listing).content
     login(client, "reporter")
     assert merge_url not in client.get(listing).content
+
+
+def test_merge_form_uses_the_actor_chooser_and_refuses_the_loser_itself(editor_client):
+    loser = ActorFactory()
+    url = reverse("wagtailsnippets_registry_actor:merge", args=[loser.pk])
+    page = editor_client.get(url).content.decode()
+    assert reverse("wagtailsnippetchoosers_registry_actor:choose") in page
+    response = editor_client.post(url, {"survivor": loser.pk})
+    assert response.status_code == 400
+    assert "survivor" in response.context["form"].errors
+    loser.refresh_from_db()
+    assert loser.merged_into is None
+
+
+def test_add_and_edit_forms_render(editor_client):
+    mali = ActorFactory(name="Mali")
+    AliasFactory(actor=mali, text="Malian")
+    ActorRelation.objects.create(subject=mali, object=ActorFactory(name="AES"), predicate="member_of")
+    place = PlaceFactory()
+    event = Event.objects.create(title="Summit", event_type="summit", review_status="approved")
+    for model, obj in (("actor", mali), ("place", place), ("event", event)):
+        assert editor_client.get(reverse(f"wagtailsnippets_registry_{model}:add")).status_code == 200
+        edit = editor_client.get(reverse(f"wagtailsnippets_registry_{model}:edit", args=[obj.pk]))
+        assert edit.status_code == 200
+    assert (
+        b"Malian" in editor_client.get(reverse("wagtailsnippets_registry_actor:edit", args=[mali.pk])).content
+    )
