@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from apps.registry import dates
 from apps.registry.models import (
@@ -315,7 +316,7 @@ def actor_profile(actor: Actor, *, on: dt.date | None = None) -> ActorProfile:
     Apps that add to the page (articles tagged with the actor) extend the view's context with
     their own selector rather than adding queries inside the template.
     """
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     relations = actor_relations(actor)
     participations = actor_participations(actor)
     current: list[RelationView] = []
@@ -325,7 +326,9 @@ def actor_profile(actor: Actor, *, on: dt.date | None = None) -> ActorProfile:
         view = RelationView(
             relation=relation, other=relation.object if outgoing else relation.subject, outgoing=outgoing
         )
-        (current if _holds(relation, on) else past).append(view)
+        # Past = ended before ``on``; a relation that starts later is listed as current, not past.
+        ended = relation.end is not None and (relation.end_upper or relation.end) < on
+        (past if ended else current).append(view)
     return ActorProfile(
         actor=actor,
         aliases=list(actor.aliases.all()),

@@ -184,3 +184,22 @@ def test_unknown_slug_is_404(client, desk):
     assert client.get("/actors/nobody/").status_code == 404
     assert client.get("/events/nothing/").status_code == 404
     assert client.get("/places/nowhere/").status_code == 404
+
+
+def test_relation_starting_later_is_listed_as_current_not_past(client, desk):
+    actor = ActorFactory()
+    later = RelationFactory(subject=actor, start=dt.date(2999, 1, 1), start_precision="year")
+    ended = RelationFactory(subject=actor, start=dt.date(2000, 1, 1), end=dt.date(2001, 1, 1))
+    profile = client.get(actor.get_absolute_url()).context["profile"]
+    assert [row.relation for row in profile.current] == [later]
+    assert [row.relation for row in profile.past] == [ended]
+
+
+def test_event_page_does_not_link_to_a_proposed_place(client, desk):
+    from tests.registry.factories import PlaceFactory
+
+    place = PlaceFactory(name="Hidden town", review_status=ReviewStatus.PROPOSED)
+    event = EventFactory(place=place)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "Hidden town" in html
+    assert place.get_absolute_url() not in html
