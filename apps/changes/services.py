@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
@@ -200,10 +201,7 @@ def record_entitlement_change(
     pending = [
         (pk, Action.UPSERT, section)
         for pk, section in visible.filter(section__in=gained).values_list("object_id", "section")
-    ] + [
-        (pk, Action.TOMBSTONE, section)
-        for pk, section in visible.filter(section__in=lost).values_list("object_id", "section")
-    ]
+    ] + [(pk, Action.TOMBSTONE, section) for pk, section in _articles_partner_may_hold(lost).items()]
     if not pending:
         return []
     pending.sort()
@@ -229,6 +227,25 @@ def record_entitlement_change(
     )
 
 
+def _articles_partner_may_hold(section_ids: set[int]) -> dict[int, int | None]:
+    """Articles a partner entitled to `section_ids` may still hold: visible there now, or shown
+    there by a row it may not have read yet. Shared rows are judged against the partner's
+    current entitlement, so once a section is lost those rows say nothing to it: its own
+    tombstones must cover them."""
+    held = dict(
+        ObjectState.objects.filter(
+            object_type=ObjectType.ARTICLE, visible=True, syndicable=True, section__in=section_ids
+        ).values_list("object_id", "section")
+    )
+    shown = Change.objects.filter(object_type=ObjectType.ARTICLE, partner__isnull=True).filter(
+        Q(visible_before=True, syndicable_before=True, section_before__in=section_ids)
+        | Q(visible_after=True, syndicable_after=True, section_after__in=section_ids)
+    )
+    for pk, before, after in shown.values_list("object_id", "section_before", "section_after"):
+        held.setdefault(pk, after if after in section_ids else before)
+    return held
+
+
 @transaction.atomic
 def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     """A page that is not an article changed status (a section unpublished, restricted, ...):
@@ -241,7 +258,6 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     cause = current_cause(cause)
     article_ids = list(ArticlePage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
     _take_sequences(0)
-    before = _states_before(ObjectType.ARTICLE, article_ids)
     rows = record_article_changes(page_ids=article_ids, cause=cause)
     sections = set(SectionPage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
     now_live = set(SectionPage.objects.filter(pk__in=_live_public_sections()).values_list("pk", flat=True))
@@ -249,18 +265,14 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     if hidden:
         for partner in Partner.objects.prefetch_related("sections"):
             raw = set(sections) if partner.all_sections else {s.pk for s in partner.sections.all()}
-            lost = {
-                pk
-                for pk, state in before.items()
-                if state.visible and state.syndicable and state.section in (raw & hidden)
-            }
+            lost = _articles_partner_may_hold(raw & hidden)
             if lost:
-                rows += _partner_tombstones(partner=partner, page_ids=lost, before=before, cause=cause)
+                rows += _partner_tombstones(partner=partner, held=lost, cause=cause)
     return rows
 
 
-def _partner_tombstones(*, partner, page_ids: set[int], before: dict[int, State], cause: str) -> list[Change]:
-    ids = sorted(page_ids)
+def _partner_tombstones(*, partner, held: dict[int, int | None], cause: str) -> list[Change]:
+    ids = sorted(held)
     seqs = _take_sequences(len(ids))
     now = timezone.now()
     return Change.objects.bulk_create(
@@ -273,8 +285,8 @@ def _partner_tombstones(*, partner, page_ids: set[int], before: dict[int, State]
             partner=partner,
             action=Action.TOMBSTONE,
             visible_before=True,
-            section_before=before[pk].section,
-            section_after=before[pk].section,
+            section_before=held[pk],
+            section_after=held[pk],
             syndicable_before=True,
         )
         for seq, pk in zip(seqs, ids, strict=True)
