@@ -6,6 +6,7 @@ from functools import cache
 
 from rest_framework import serializers
 
+from apps.api.fields import SelectableFieldsMixin
 from apps.core.models import SectionPage
 
 
@@ -26,7 +27,7 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
-class SectionSerializer(serializers.ModelSerializer):
+class SectionSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
     uri = serializers.SerializerMethodField(help_text="Stable identifier: urn:newsdesk:section:<id>.")
     url = serializers.SerializerMethodField(help_text="The section's public page.")
 
@@ -110,7 +111,7 @@ class PlaceRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class ArticleSerializer(serializers.Serializer):
+class ArticleSerializer(SelectableFieldsMixin, serializers.Serializer):
     """A syndicated article. Needs `article.api` from apps.api.selectors.attach_representations."""
 
     id = serializers.IntegerField(source="pk")

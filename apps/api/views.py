@@ -13,8 +13,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.api import serializers
+from apps.api import facets, ninjs, search, serializers
 from apps.api.exceptions import InvalidParameters, problem_response
+from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_param, wants
 from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
 from apps.api.pagination import BadCursor, Cursor, Ordering, paginate, parse_cursor
 from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
@@ -89,6 +90,8 @@ class PartnerAPIView(APIView):
 
 
 SECTION_ORDERING = Ordering("path", (("path", False), ("id", False)))
+SECTION_FIELDS = fields_param(serializers.SectionSerializer)
+SECTION_LIST_PARAMS = [SECTION_FIELDS, *PAGE_PARAMS]
 
 
 class SectionListView(PartnerAPIView):
@@ -97,7 +100,7 @@ class SectionListView(PartnerAPIView):
     @extend_schema(
         operation_id="sections_list",
         summary="Sections the partner is entitled to",
-        parameters=[param.openapi() for param in PAGE_PARAMS],
+        parameters=[param.openapi() for param in SECTION_LIST_PARAMS],
         responses={
             200: OpenApiResponse(
                 serializers.paginated(serializers.SectionSerializer), description="A page of sections."
@@ -107,9 +110,10 @@ class SectionListView(PartnerAPIView):
         tags=["sections"],
     )
     def get(self, request: Request) -> Response:
-        values = self.query(PAGE_PARAMS)
+        values = self.query(SECTION_LIST_PARAMS)
         page = self.page(entitled_sections(request.user), ordering=SECTION_ORDERING, values=values)
-        data = serializers.SectionSerializer(page.items, many=True, context={"request": request}).data
+        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
+        data = serializers.SectionSerializer(page.items, many=True, context=context).data
         return Response({"next": page.next, "previous": page.previous, "results": data})
 
 
@@ -119,6 +123,7 @@ class SectionDetailView(PartnerAPIView):
     @extend_schema(
         operation_id="sections_retrieve",
         summary="One section",
+        parameters=[SECTION_FIELDS.openapi()],
         responses={
             200: OpenApiResponse(serializers.SectionSerializer, description="The section."),
             **problem_responses(400, 401, 403, 404, 429),
@@ -126,14 +131,17 @@ class SectionDetailView(PartnerAPIView):
         tags=["sections"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        self.query([])
+        values = self.query([SECTION_FIELDS])
         section = entitled_sections(request.user).filter(pk=pk).first()
         if section is None:
             raise Http404
-        return Response(serializers.SectionSerializer(section, context={"request": request}).data)
+        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
+        return Response(serializers.SectionSerializer(section, context=context).data)
 
 
-ARTICLE_PARAMS = [*ARTICLE_FILTER_PARAMS, *PAGE_PARAMS]
+ARTICLE_FIELDS = fields_param(serializers.ArticleSerializer)
+ARTICLE_PARAMS = [*ARTICLE_FILTER_PARAMS, search.Q_PARAM, facets.FACETS_PARAM, ARTICLE_FIELDS, *PAGE_PARAMS]
+ARTICLE_DETAIL_PARAMS = [ninjs.FORMAT_PARAM, ARTICLE_FIELDS]
 
 
 class ArticleListView(PartnerAPIView):
@@ -145,7 +153,8 @@ class ArticleListView(PartnerAPIView):
         parameters=[param.openapi() for param in ARTICLE_PARAMS],
         responses={
             200: OpenApiResponse(
-                serializers.paginated(serializers.ArticleSerializer), description="A page of articles."
+                facets.with_facets(serializers.paginated(serializers.ArticleSerializer)),
+                description="A page of articles (and, with `facets=`, counts over all of them).",
             ),
             **problem_responses(400, 401, 403, 429),
         },
@@ -157,32 +166,45 @@ class ArticleListView(PartnerAPIView):
         visible = partner_articles(partner)
         qs = filter_articles(for_representation(visible), values, partner=partner)
         ordering = ORDERINGS[values.get("ordering", DEFAULT_ORDERING)]
-        page = self.page(qs, ordering=ordering, values=values)
-        attach_representations(page.items, visible=visible, request=request)
-        data = serializers.ArticleSerializer(page.items, many=True, context={"request": request}).data
-        return Response({"next": page.next, "previous": page.previous, "results": data})
+        page, matched = search.page_articles(self, qs, values=values, ordering=ordering)
+        if wants(values.get(FIELDS_PARAM), *ARTICLE_REPRESENTATION_FIELDS):
+            attach_representations(page.items, visible=visible, request=request)
+        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
+        data = serializers.ArticleSerializer(page.items, many=True, context=context).data
+        body = {"next": page.next, "previous": page.previous, "results": data}
+        if "facets" in values:
+            body["facets"] = facets.compute_facets(matched, values["facets"])
+        return Response(body)
 
 
 class ArticleDetailView(PartnerAPIView):
     """One article by id; anything the partner may not see is 404, as if it did not exist."""
 
+    renderer_classes = ninjs.RENDERERS
+
     @extend_schema(
         operation_id="articles_retrieve",
         summary="One article",
+        parameters=[param.openapi() for param in ARTICLE_DETAIL_PARAMS],
         responses={
-            200: OpenApiResponse(serializers.ArticleSerializer, description="The article."),
+            200: OpenApiResponse(
+                serializers.ArticleSerializer, description="The article (or IPTC ninjs 2.1)."
+            ),
             **problem_responses(400, 401, 403, 404, 429),
         },
         tags=["articles"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        self.query([])
+        values = self.query(ARTICLE_DETAIL_PARAMS)
         visible = partner_articles(request.user)
         article = for_representation(visible).filter(pk=pk).first()
         if article is None:
             raise Http404
         attach_representations([article], visible=visible, request=request)
-        return Response(serializers.ArticleSerializer(article, context={"request": request}).data)
+        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
+        return ninjs.article_response(
+            request, article, values, lambda: serializers.ArticleSerializer(article, context=context).data
+        )
 
 
 class SchemaView(SpectacularAPIView):

@@ -1,0 +1,306 @@
+"""JSON for the registry endpoints (actors, events, places), documented field by field.
+
+Detail serializers read what `apps.api.registry_views` loaded onto the record as `record.api`
+(aliases, relations, participants, claims, articles) in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from apps.api.fields import SelectableFieldsMixin
+from apps.registry.models import Actor, Event, Place, ReviewStatus
+
+
+def urn(kind: str, pk: int) -> str:
+    return f"urn:newsdesk:{kind}:{pk}"
+
+
+class _PublicUrlMixin:
+    def get_url(self, record: Any) -> str:
+        request = self.context.get("request")  # type: ignore[attr-defined]
+        path = record.get_absolute_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ActorRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uri = serializers.CharField(help_text="urn:newsdesk:actor:<id>.")
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="person, organization, state, alliance, armed_group, military_unit, media_outlet or other."
+    )
+
+
+class PlaceRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uri = serializers.CharField(help_text="urn:newsdesk:place:<id>.")
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    country = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2, if any.")
+
+
+class EventRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uri = serializers.CharField(help_text="urn:newsdesk:event:<id>.")
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    type = serializers.CharField(help_text="Event type (summit, visit, troop_withdrawal, ...).")
+    start = serializers.CharField(allow_null=True, help_text="Partial ISO date: 2023, 2023-09 or 2023-09-16.")
+
+
+class ArticleRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uri = serializers.CharField(help_text="urn:newsdesk:article:<id>; fetch it at /api/v1/articles/<id>/.")
+    title = serializers.CharField()
+    url = serializers.URLField()
+    published_at = serializers.DateTimeField()
+
+
+class AliasSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    language = serializers.CharField(help_text="BCP 47 code, or empty for any language.")
+    kind = serializers.CharField(
+        help_text="name, acronym, former_name, spelling_variant, demonym or metonym."
+    )
+
+
+class RelationSerializer(serializers.Serializer):
+    predicate = serializers.CharField(help_text="member_of, holds_position, leads, part_of, allied_with, ...")
+    direction = serializers.ChoiceField(
+        choices=["outgoing", "incoming"],
+        help_text="outgoing: this actor is the subject (Mali member_of AES); incoming: it is the object.",
+    )
+    other = ActorRefSerializer(help_text="The actor at the other end of the relation.")
+    position_title = serializers.CharField(help_text='For holds_position/leads, e.g. "Foreign Minister".')
+    start = serializers.CharField(
+        allow_null=True, help_text="Partial ISO date, or null: since before our records."
+    )
+    start_precision = serializers.CharField()
+    end = serializers.CharField(allow_null=True, help_text="Partial ISO date, or null: still holds.")
+    end_precision = serializers.CharField()
+    current = serializers.BooleanField(help_text="Holds on the as_of date (today when as_of is not given).")
+    source_note = serializers.CharField()
+
+
+class ParticipationSerializer(serializers.Serializer):
+    event = EventRefSerializer()
+    role = serializers.CharField(help_text="host, initiator, mediator, attendee, member or target.")
+
+
+class ActorSerializer(SelectableFieldsMixin, _PublicUrlMixin, serializers.ModelSerializer):
+    kind = serializers.CharField(
+        help_text="person, organization, state, alliance, armed_group, military_unit, media_outlet or other."
+    )
+    uri = serializers.SerializerMethodField(help_text="Stable identifier: urn:newsdesk:actor:<id>.")
+    url = serializers.SerializerMethodField(help_text="The actor's public page.")
+    country = serializers.SerializerMethodField(help_text="ISO 3166-1 alpha-2, or null.")
+    wikidata_qid = serializers.SerializerMethodField(help_text="Wikidata item id (Q...), or null.")
+
+    class Meta:
+        model = Actor
+        fields = [
+            "id",
+            "uri",
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "wikidata_qid",
+            "description",
+            "url",
+            "updated_at",
+        ]
+
+    def get_uri(self, actor: Actor) -> str:
+        return urn("actor", actor.pk)
+
+    def get_country(self, actor: Actor) -> str | None:
+        return actor.country or None
+
+    def get_wikidata_qid(self, actor: Actor) -> str | None:
+        return actor.wikidata_qid or None
+
+
+class ActorDetailSerializer(ActorSerializer):
+    as_of = serializers.DateField(
+        source="api.as_of", allow_null=True, help_text="The as_of date the relations were read for, or null."
+    )
+    aliases = AliasSerializer(source="api.aliases", many=True)
+    relations = RelationSerializer(
+        source="api.relations",
+        many=True,
+        help_text="With as_of: only relations that may hold on that day; without: all, `current` = holds today.",
+    )
+    events = ParticipationSerializer(source="api.events", many=True, help_text="Events it took part in.")
+    articles = ArticleRefSerializer(
+        source="api.articles",
+        many=True,
+        help_text="The newest visible articles tagged with the actor (at most 20); page with /articles/?actor=<id>.",
+    )
+
+    class Meta(ActorSerializer.Meta):
+        fields = [*ActorSerializer.Meta.fields, "as_of", "aliases", "relations", "events", "articles"]
+
+
+class PlaceSerializer(SelectableFieldsMixin, _PublicUrlMixin, serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="country, region, city or site.")
+    uri = serializers.SerializerMethodField(help_text="Stable identifier: urn:newsdesk:place:<id>.")
+    url = serializers.SerializerMethodField(help_text="The place's public page.")
+    country = serializers.SerializerMethodField(help_text="ISO 3166-1 alpha-2, or null.")
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    parent = serializers.SerializerMethodField(help_text="The enclosing place (a city's country), or null.")
+
+    class Meta:
+        model = Place
+        fields = [
+            "id",
+            "uri",
+            "slug",
+            "name",
+            "kind",
+            "country",
+            "latitude",
+            "longitude",
+            "geonames_id",
+            "parent",
+            "url",
+        ]
+
+    def get_uri(self, place: Place) -> str:
+        return urn("place", place.pk)
+
+    def get_country(self, place: Place) -> str | None:
+        return place.country or None
+
+    def get_parent(self, place: Place) -> dict | None:
+        parent = place.parent if place.parent_id else None
+        return (
+            place_ref(parent)
+            if parent is not None and parent.review_status == ReviewStatus.APPROVED
+            else None
+        )
+
+
+class PlaceDetailSerializer(PlaceSerializer):
+    aliases = AliasSerializer(source="api.aliases", many=True)
+
+    class Meta(PlaceSerializer.Meta):
+        fields = [*PlaceSerializer.Meta.fields, "aliases"]
+
+
+class ParticipantSerializer(serializers.Serializer):
+    actor = ActorRefSerializer()
+    role = serializers.CharField(help_text="host, initiator, mediator, attendee, member or target.")
+    note = serializers.CharField()
+
+
+class DateClaimSerializer(serializers.Serializer):
+    date = serializers.CharField(help_text="Partial ISO date this source gives.")
+    precision = serializers.CharField()
+    source = serializers.CharField(help_text="Who reports this date.")
+    source_url = serializers.CharField()
+    note = serializers.CharField()
+
+
+class EventSerializer(SelectableFieldsMixin, _PublicUrlMixin, serializers.ModelSerializer):
+    uri = serializers.SerializerMethodField(help_text="Stable identifier: urn:newsdesk:event:<id>.")
+    url = serializers.SerializerMethodField(help_text="The event's public page.")
+    type = serializers.CharField(
+        source="event_type", help_text="Event type (summit, visit, troop_withdrawal, ...)."
+    )
+    status = serializers.CharField(help_text="planned, occurred, cancelled or disputed.")
+    start_precision = serializers.CharField(help_text="year, month or day.")
+    end_precision = serializers.CharField(help_text="year, month or day.")
+    start = serializers.SerializerMethodField(
+        help_text="Partial ISO date: 2023, 2023-09 or 2023-09-16; or null."
+    )
+    end = serializers.SerializerMethodField(help_text="Partial ISO date, or null.")
+    place = serializers.SerializerMethodField(help_text="Where it happened, or null.")
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "uri", "slug", "title", "type", "status", "start", "start_precision", "end",
+            "end_precision", "place", "summary", "url", "updated_at",
+        ]  # fmt: skip
+
+    def get_uri(self, event: Event) -> str:
+        return urn("event", event.pk)
+
+    def get_start(self, event: Event) -> str | None:
+        return event.start_iso or None
+
+    def get_end(self, event: Event) -> str | None:
+        return event.end_iso or None
+
+    def get_place(self, event: Event) -> dict | None:
+        place = event.place if event.place_id else None
+        return (
+            place_ref(place) if place is not None and place.review_status == ReviewStatus.APPROVED else None
+        )
+
+
+class EventDetailSerializer(EventSerializer):
+    participants = ParticipantSerializer(
+        source="api.participants", many=True, help_text="Public actors and roles."
+    )
+    date_claims = DateClaimSerializer(
+        source="api.date_claims", many=True, help_text="Dates sources give, kept when they disagree."
+    )
+    disputed_date = serializers.BooleanField(
+        source="api.disputed", help_text="True when sources disagree on the date."
+    )
+    sources = serializers.ListField(child=serializers.CharField(), source="source_list")
+    parent = EventRefSerializer(source="api.parent", allow_null=True, help_text="The series it belongs to.")
+    articles = ArticleRefSerializer(
+        source="api.articles",
+        many=True,
+        help_text="Source articles: the newest visible ones that report it (at most 20).",
+    )
+
+    class Meta(EventSerializer.Meta):
+        fields = [
+            *EventSerializer.Meta.fields,
+            "participants",
+            "date_claims",
+            "disputed_date",
+            "sources",
+            "parent",
+            "articles",
+        ]
+
+
+def actor_ref(actor: Actor) -> dict[str, Any]:
+    return {
+        "id": actor.pk,
+        "uri": urn("actor", actor.pk),
+        "slug": actor.slug,
+        "name": actor.name,
+        "kind": actor.kind,
+    }
+
+
+def place_ref(place: Place) -> dict[str, Any]:
+    return {
+        "id": place.pk,
+        "uri": urn("place", place.pk),
+        "slug": place.slug,
+        "name": place.name,
+        "country": place.country or None,
+    }
+
+
+def event_ref(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "uri": urn("event", event.pk),
+        "slug": event.slug,
+        "title": event.title,
+        "type": event.event_type,
+        "start": event.start_iso or None,
+    }

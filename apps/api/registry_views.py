@@ -1,0 +1,358 @@
+"""Registry endpoints: actors (aliases, time-bounded relations with `as_of`, events, articles),
+events (participants, date claims, source articles) and places. Thin: visibility comes from the
+registry's and the articles' selectors, paging and errors from the part-1 spine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from apps.api import registry_serializers as rs
+from apps.api.fields import FIELDS_PARAM, fields_param, wants
+from apps.api.registry_filters import (
+    ACTOR_FILTER_PARAMS,
+    ACTOR_ORDERING,
+    AS_OF,
+    EVENT_FILTER_PARAMS,
+    EVENT_ORDERING,
+    PLACE_FILTER_PARAMS,
+    PLACE_ORDERING,
+    filter_actors,
+    filter_events,
+    filter_places,
+)
+from apps.api.selectors import partner_articles
+from apps.api.serializers import paginated
+from apps.api.views import PAGE_PARAMS, PartnerAPIView, problem_responses
+from apps.articles.selectors import public_actor_tags, public_event_tags
+from apps.partners.models import Partner
+from apps.registry import selectors as registry
+from apps.registry.models import Actor, ActorRelation, Event, EventParticipant, Place
+
+ARTICLES_PER_RECORD = 20
+
+
+class Attached:
+    """Loaded extras of one record, read by the detail serializers as `record.api.<name>`."""
+
+    def __init__(self, **values: Any):
+        self.__dict__.update(values)
+
+
+def tagged_articles(partner: Partner, page_ids: QuerySet, request: Request) -> list[dict[str, Any]]:
+    """The newest articles among `page_ids` this partner may see (the articles' one visibility rule)."""
+    rows = (
+        partner_articles(partner)
+        .filter(pk__in=page_ids)
+        .order_by("-published_at", "-pk")
+        .only("id", "title", "url_path", "path", "depth", "published_at")[:ARTICLES_PER_RECORD]
+    )
+    return [
+        {
+            "id": page.pk,
+            "uri": rs.urn("article", page.pk),
+            "title": page.title,
+            "url": page.get_full_url(request),
+            "published_at": page.published_at,
+        }
+        for page in rows
+    ]
+
+
+def _aliases(aliases) -> list[dict[str, str]]:
+    return [{"text": a.text, "language": a.language, "kind": a.kind} for a in aliases]
+
+
+class RegistryListView(PartnerAPIView):
+    """List endpoints: filter, page by cursor, serialize the page (constant queries per page)."""
+
+    serializer: type = rs.ActorSerializer
+    list_params: list = []
+    ordering = ACTOR_ORDERING
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def apply_filters(self, qs: QuerySet, values: dict[str, Any]) -> QuerySet:
+        raise NotImplementedError
+
+    def get(self, request: Request) -> Response:
+        values = self.query(self.list_params)
+        qs = self.apply_filters(self.base_queryset(), values)
+        page = self.page(qs, ordering=self.ordering, values=values)
+        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
+        data = self.serializer(page.items, many=True, context=context).data
+        return Response({"next": page.next, "previous": page.previous, "results": data})
+
+
+def list_schema(resource: str, serializer: type, params: list, summary: str):
+    return extend_schema(
+        operation_id=f"{resource}_list",
+        summary=summary,
+        parameters=[param.openapi() for param in params],
+        responses={
+            200: OpenApiResponse(paginated(serializer), description=f"A page of {resource}."),
+            **problem_responses(400, 401, 403, 429),
+        },
+        tags=[resource],
+    )
+
+
+def detail_schema(resource: str, serializer: type, params: list, summary: str, *, redirects: bool = False):
+    responses: dict = {200: OpenApiResponse(serializer, description="The record.")}
+    if redirects:
+        responses[301] = OpenApiResponse(
+            description="This id was merged into another actor: `Location` is the survivor's URL."
+        )
+    return extend_schema(
+        operation_id=f"{resource}_retrieve",
+        summary=summary,
+        parameters=[param.openapi() for param in params],
+        responses={**responses, **problem_responses(400, 401, 403, 404, 429)},
+        tags=[resource],
+    )
+
+
+# ---------------------------------------------------------------------------- actors
+
+
+ACTOR_LIST_PARAMS = [*ACTOR_FILTER_PARAMS, fields_param(rs.ActorSerializer), *PAGE_PARAMS]
+
+
+class ActorListView(RegistryListView):
+    """Approved, unmerged actors, by name."""
+
+    serializer = rs.ActorSerializer
+    list_params = ACTOR_LIST_PARAMS
+    ordering = ACTOR_ORDERING
+
+    def base_queryset(self) -> QuerySet[Actor]:
+        return registry.public_actors()
+
+    def apply_filters(self, qs: QuerySet[Actor], values: dict[str, Any]) -> QuerySet[Actor]:
+        return filter_actors(qs, values, today=timezone.localdate())
+
+    @list_schema("actors", rs.ActorSerializer, ACTOR_LIST_PARAMS, "Actors in the registry")
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+
+ACTOR_DETAIL_PARAMS = [AS_OF, fields_param(rs.ActorDetailSerializer)]
+
+
+def _relation_dict(relation: ActorRelation, actor: Actor, other: Actor, *, current: bool) -> dict[str, Any]:
+    return {
+        "predicate": relation.predicate,
+        "direction": "outgoing" if relation.subject_id == actor.pk else "incoming",
+        "other": rs.actor_ref(other),
+        "position_title": relation.position_title,
+        "start": relation.start_iso or None,
+        "start_precision": relation.start_precision,
+        "end": relation.end_iso or None,
+        "end_precision": relation.end_precision,
+        "current": current,
+        "source_note": relation.source_note,
+    }
+
+
+def actor_extras(
+    actor: Actor, *, as_of: dt.date | None, fields, partner: Partner, request: Request
+) -> Attached:
+    """Aliases, relations (as of a day, or all), events and articles: one query each, only if asked."""
+    extras = Attached(as_of=as_of, aliases=[], relations=[], events=[], articles=[])
+    if wants(fields, "aliases"):
+        extras.aliases = _aliases(actor.aliases.order_by("kind", "text"))
+    if wants(fields, "relations"):
+        if as_of is not None:
+            relations = list(registry.relations_as_of(actor, as_of))
+            others = {r.pk: (r.object if r.subject_id == actor.pk else r.subject) for r in relations}
+            current = set(others)
+        else:
+            # Every relation, each marked with whether it holds today (the same selector's rule).
+            relations = registry.actor_relations(actor)
+            ids = {r.object_id if r.subject_id == actor.pk else r.subject_id for r in relations}
+            counterparts = registry.public_actors().in_bulk(ids) if ids else {}
+            others = {
+                r.pk: counterparts[r.object_id if r.subject_id == actor.pk else r.subject_id]
+                for r in relations
+            }
+            today = registry.relations_as_of(actor, timezone.localdate()).values_list("pk", flat=True)
+            current = set(today) if relations else set()
+        for relation in relations:
+            extras.relations.append(
+                _relation_dict(relation, actor, others[relation.pk], current=relation.pk in current)
+            )
+    if wants(fields, "events"):
+        extras.events = [
+            {"event": rs.event_ref(p.event), "role": p.role} for p in registry.actor_participations(actor)
+        ]
+    if wants(fields, "articles"):
+        page_ids = public_actor_tags().filter(actor=actor).values("page_id")
+        extras.articles = tagged_articles(partner, page_ids, request)
+    return extras
+
+
+def survivor_redirect(request: Request, actor: Actor) -> HttpResponsePermanentRedirect | None:
+    """A merged-away id answers 301 to its public survivor (merges can chain)."""
+    survivor = registry.resolve_merged(actor)
+    if survivor.pk == actor.pk or not survivor.is_public:
+        return None
+    location = reverse("api:actor-detail", kwargs={"pk": survivor.pk})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(location + (f"?{query}" if query else ""))
+
+
+class ActorDetailView(PartnerAPIView):
+    """One actor with its aliases, relations (as of a day), events and the articles tagging it."""
+
+    @detail_schema("actors", rs.ActorDetailSerializer, ACTOR_DETAIL_PARAMS, "One actor", redirects=True)
+    def get(self, request: Request, pk: int) -> Response | HttpResponsePermanentRedirect:
+        values = self.query(ACTOR_DETAIL_PARAMS)
+        actor = Actor.objects.filter(pk=pk).first()
+        if actor is None:
+            raise Http404
+        if not actor.is_public:
+            redirect = survivor_redirect(request, actor) if actor.merged_into_id else None
+            if redirect is None:
+                raise Http404
+            return redirect
+        fields = values.get(FIELDS_PARAM)
+        actor.api = actor_extras(
+            actor, as_of=values.get("as_of"), fields=fields, partner=request.user, request=request
+        )
+        context = {"request": request, FIELDS_PARAM: fields}
+        return Response(rs.ActorDetailSerializer(actor, context=context).data)
+
+
+# ---------------------------------------------------------------------------- events
+
+
+EVENT_LIST_PARAMS = [*EVENT_FILTER_PARAMS, fields_param(rs.EventSerializer), *PAGE_PARAMS]
+
+
+class EventListView(RegistryListView):
+    """Approved events, in registry order (by id)."""
+
+    serializer = rs.EventSerializer
+    list_params = EVENT_LIST_PARAMS
+    ordering = EVENT_ORDERING
+
+    def base_queryset(self) -> QuerySet[Event]:
+        return registry.public_events().select_related("place")
+
+    def apply_filters(self, qs: QuerySet[Event], values: dict[str, Any]) -> QuerySet[Event]:
+        return filter_events(qs, values)
+
+    @list_schema("events", rs.EventSerializer, EVENT_LIST_PARAMS, "Events in the registry")
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+
+EVENT_DETAIL_PARAMS = [fields_param(rs.EventDetailSerializer)]
+
+
+def event_extras(event: Event, *, fields, partner: Partner, request: Request) -> Attached:
+    extras = Attached(participants=[], date_claims=[], disputed=False, parent=None, articles=[])
+    if wants(fields, "participants"):
+        participants = sorted(
+            EventParticipant.objects.filter(event=event, actor__in=registry.public_actors()).select_related(
+                "actor"
+            ),
+            key=lambda p: (
+                registry.ROLE_ORDER.index(p.role) if p.role in registry.ROLE_ORDER else 99,
+                p.actor.name,
+            ),
+        )
+        extras.participants = [
+            {"actor": rs.actor_ref(p.actor), "role": p.role, "note": p.note} for p in participants
+        ]
+    if wants(fields, "date_claims", "disputed_date"):
+        claims = list(event.date_claims.all())
+        extras.date_claims = [
+            {
+                "date": c.iso,
+                "precision": c.precision,
+                "source": c.source,
+                "source_url": c.source_url,
+                "note": c.note,
+            }
+            for c in claims
+        ]
+        distinct = {(c.date, c.precision) for c in claims}
+        if event.start:
+            distinct.add((event.start, event.start_precision))
+        extras.disputed = len(distinct) > 1
+    if wants(fields, "parent") and event.parent_id:
+        parent = registry.public_events().filter(pk=event.parent_id).first()
+        extras.parent = rs.event_ref(parent) if parent is not None else None
+    if wants(fields, "articles"):
+        page_ids = public_event_tags().filter(event=event).values("page_id")
+        extras.articles = tagged_articles(partner, page_ids, request)
+    return extras
+
+
+class EventDetailView(PartnerAPIView):
+    """One event with participants and roles, date claims with their sources, source articles."""
+
+    @detail_schema("events", rs.EventDetailSerializer, EVENT_DETAIL_PARAMS, "One event")
+    def get(self, request: Request, pk: int) -> Response:
+        values = self.query(EVENT_DETAIL_PARAMS)
+        event = registry.public_events().select_related("place").filter(pk=pk).first()
+        if event is None:
+            raise Http404
+        fields = values.get(FIELDS_PARAM)
+        event.api = event_extras(event, fields=fields, partner=request.user, request=request)
+        context = {"request": request, FIELDS_PARAM: fields}
+        return Response(rs.EventDetailSerializer(event, context=context).data)
+
+
+# ---------------------------------------------------------------------------- places
+
+
+PLACE_LIST_PARAMS = [*PLACE_FILTER_PARAMS, fields_param(rs.PlaceSerializer), *PAGE_PARAMS]
+
+
+class PlaceListView(RegistryListView):
+    """Approved places, by name."""
+
+    serializer = rs.PlaceSerializer
+    list_params = PLACE_LIST_PARAMS
+    ordering = PLACE_ORDERING
+
+    def base_queryset(self) -> QuerySet[Place]:
+        return registry.public_places().select_related("parent")
+
+    def apply_filters(self, qs: QuerySet[Place], values: dict[str, Any]) -> QuerySet[Place]:
+        return filter_places(qs, values)
+
+    @list_schema("places", rs.PlaceSerializer, PLACE_LIST_PARAMS, "Places in the registry")
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+
+PLACE_DETAIL_PARAMS = [fields_param(rs.PlaceDetailSerializer)]
+
+
+class PlaceDetailView(PartnerAPIView):
+    """One place with its aliases."""
+
+    @detail_schema("places", rs.PlaceDetailSerializer, PLACE_DETAIL_PARAMS, "One place")
+    def get(self, request: Request, pk: int) -> Response:
+        values = self.query(PLACE_DETAIL_PARAMS)
+        place = registry.public_places().select_related("parent").filter(pk=pk).first()
+        if place is None:
+            raise Http404
+        fields = values.get(FIELDS_PARAM)
+        place.api = Attached(
+            aliases=_aliases(place.aliases.order_by("kind", "text")) if wants(fields, "aliases") else []
+        )
+        context = {"request": request, FIELDS_PARAM: fields}
+        return Response(rs.PlaceDetailSerializer(place, context=context).data)
