@@ -153,6 +153,9 @@ class PlaceSerializer(SelectableFieldsMixin, _PublicUrlMixin, serializers.ModelS
     country = serializers.SerializerMethodField(help_text="ISO 3166-1 alpha-2, or null.")
     latitude = serializers.FloatField(allow_null=True)
     longitude = serializers.FloatField(allow_null=True)
+    # Declared, not derived: a model integer field's bounds depend on the database backend, and the
+    # committed OpenAPI document must be the same on SQLite and PostgreSQL.
+    geonames_id = serializers.IntegerField(allow_null=True, help_text="GeoNames id, if known.")
     parent = serializers.SerializerMethodField(help_text="The enclosing place (a city's country), or null.")
 
     class Meta:
