@@ -178,3 +178,12 @@ def test_an_article_the_partner_may_not_see_is_404_in_ninjs_too(api, story):
     elsewhere = ArticlePageFactory(parent=SectionPage.objects.get(slug="analysis"))
     response = api.get(f"/api/v1/articles/{elsewhere.pk}/", HTTP_ACCEPT=NINJS_MEDIA_TYPE)
     assert response.status_code == 404
+
+
+def test_fields_does_not_apply_to_ninjs(api, story):
+    response = api.get(f"/api/v1/articles/{story.pk}/", {"format": "ninjs", "fields": "title"})
+    assert response.status_code == 400
+    assert response.json()["invalid_params"][0]["name"] == "fields"
+    assert api.get(f"/api/v1/articles/{story.pk}/", {"format": "json", "fields": "title"}).json() == {
+        "title": story.title
+    }
