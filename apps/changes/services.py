@@ -201,7 +201,10 @@ def record_entitlement_change(
     pending = [
         (pk, Action.UPSERT, section)
         for pk, section in visible.filter(section__in=gained).values_list("object_id", "section")
-    ] + [(pk, Action.TOMBSTONE, section) for pk, section in _articles_partner_may_hold(lost).items()]
+    ] + [
+        (pk, Action.TOMBSTONE, section)
+        for pk, section in _articles_partner_may_hold(lost, still_entitled=after).items()
+    ]
     if not pending:
         return []
     pending.sort()
@@ -227,7 +230,7 @@ def record_entitlement_change(
     )
 
 
-def _articles_partner_may_hold(section_ids: set[int]) -> dict[int, int | None]:
+def _articles_partner_may_hold(section_ids: set[int], *, still_entitled: set[int]) -> dict[int, int | None]:
     """Articles a partner entitled to `section_ids` may still hold: visible there now, or shown
     there by a row it may not have read yet. Shared rows are judged against the partner's
     current entitlement, so once a section is lost those rows say nothing to it: its own
@@ -243,6 +246,16 @@ def _articles_partner_may_hold(section_ids: set[int]) -> dict[int, int | None]:
     )
     for pk, before, after in shown.values_list("object_id", "section_before", "section_after"):
         held.setdefault(pk, after if after in section_ids else before)
+    # An article that has since moved to a section the partner keeps is not lost to it.
+    kept = ObjectState.objects.filter(
+        object_type=ObjectType.ARTICLE,
+        object_id__in=list(held),
+        visible=True,
+        syndicable=True,
+        section__in=still_entitled,
+    ).values_list("object_id", flat=True)
+    for pk in kept:
+        held.pop(pk, None)
     return held
 
 
@@ -265,7 +278,7 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     if hidden:
         for partner in Partner.objects.prefetch_related("sections"):
             raw = set(sections) if partner.all_sections else {s.pk for s in partner.sections.all()}
-            lost = _articles_partner_may_hold(raw & hidden)
+            lost = _articles_partner_may_hold(raw & hidden, still_entitled=raw & now_live)
             if lost:
                 rows += _partner_tombstones(partner=partner, held=lost, cause=cause)
     return rows
