@@ -63,7 +63,9 @@ def test_walking_pages_returns_each_section_once_and_previous_links_go_back(desk
     for n in range(4):
         add_section(f"extra-{n}")
     seen, pages, url = [], [], f"{URL}?page_size=2"
-    while url:
+    for _ in range(10):
+        if not url:
+            break
         body = client.get(url).json()
         pages.append(body)
         seen += [item["slug"] for item in body["results"]]
