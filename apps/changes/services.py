@@ -122,9 +122,17 @@ def _refine(cause: str, before: State, after: State) -> str:
     return cause
 
 
+_STATE_ONLY_CAUSES = {Cause.UNPUBLISHED, Cause.EXPIRED, Cause.RESTRICTED, Cause.UNRESTRICTED}
+
+
 @transaction.atomic
-def record_article_changes(*, page_ids: Iterable[int], cause: str) -> list[Change]:
-    """One row per article whose partner-visible state was or is visible. Returns the rows."""
+def record_article_changes(
+    *, page_ids: Iterable[int], cause: str, only_if_changed: bool = False
+) -> list[Change]:
+    """One row per article whose partner-visible state was or is visible. Returns the rows.
+
+    `only_if_changed` is for changes above the articles (a section or the home page published,
+    moved or restricted): their content did not change, so only a changed state is news."""
     ids = sorted(set(page_ids))
     if not ids:
         return []
@@ -135,7 +143,7 @@ def record_article_changes(*, page_ids: Iterable[int], cause: str) -> list[Chang
     pending: list[tuple[int, str, State, State]] = []
     for pk in ids:
         old, new = before.get(pk, State()), after.get(pk, State())
-        if old == new and cause in {Cause.UNPUBLISHED, Cause.EXPIRED, Cause.RESTRICTED, Cause.UNRESTRICTED}:
+        if old == new and pk in before and (only_if_changed or cause in _STATE_ONLY_CAUSES):
             continue  # nothing a partner could notice (e.g. restricting an already hidden page)
         if old.visible or new.visible:
             pending.append((pk, _refine(cause, old, new), old, new))
@@ -271,7 +279,7 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     cause = current_cause(cause)
     article_ids = list(ArticlePage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
     _take_sequences(0)
-    rows = record_article_changes(page_ids=article_ids, cause=cause)
+    rows = record_article_changes(page_ids=article_ids, cause=cause, only_if_changed=True)
     sections = set(SectionPage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
     now_live = set(SectionPage.objects.filter(pk__in=_live_public_sections()).values_list("pk", flat=True))
     hidden = sections - now_live

@@ -252,3 +252,10 @@ def test_feed_query_count_is_bounded(api, sahel, django_assert_max_num_queries):
     # auth, partner, entitlement (2), head, rows; validators: entitlement (2), heads (2)
     with django_assert_max_num_queries(10):
         assert len(api.get("/api/v1/changes/").json()["results"]) == 8
+
+
+def test_publishing_a_section_does_not_repeat_its_articles(api, sahel):
+    ArticlePageFactory(parent=sahel)
+    before = Change.objects.count()
+    sahel.save_revision().publish()
+    assert Change.objects.count() == before
