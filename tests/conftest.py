@@ -52,11 +52,26 @@ def db_vendor() -> str:
     return connection.vendor
 
 
+def restore_wagtail_bootstrap_rows() -> None:
+    """Recreate the rows Wagtail's data migrations make (default locale, root collection, root
+    page). A `transaction=True` test flushes every table afterwards, so a later test would
+    otherwise find no tree to build the desk on."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    locale = Locale.objects.first() or Locale.objects.create(language_code=settings.LANGUAGE_CODE)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    if not Page.objects.exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
+
+
 @pytest.fixture
 def desk(db):
     """The demo desk's structure: home, sections, groups, workflow and the two demo users."""
     from apps.core.demo import load_demo_desk
     from apps.core.models import HomePage
 
+    restore_wagtail_bootstrap_rows()
     load_demo_desk()
     return HomePage.objects.get()
