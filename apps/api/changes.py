@@ -12,7 +12,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from apps.api.caching import ConditionalPartnerMixin
 from apps.api.exceptions import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, InvalidParameters, problem
 from apps.api.params import Param
 from apps.api.views import PartnerAPIView, problem_responses
@@ -106,7 +105,7 @@ def _entry_dict(entry: selectors.Entry, request: Request) -> dict:
     }
 
 
-class ChangeFeedView(ConditionalPartnerMixin, PartnerAPIView):
+class ChangeFeedView(PartnerAPIView):
     """What changed for this partner after a sequence number: apply upserts, delete tombstones."""
 
     validators_follow_global_head = True

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api import facets, ninjs, search, serializers
+from apps.api.caching import ConditionalPartnerMixin
 from apps.api.exceptions import InvalidParameters, problem_response
 from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_param, wants
 from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
@@ -57,8 +58,9 @@ def problem_responses(*codes: int) -> dict:
     }
 
 
-class PartnerAPIView(APIView):
-    """Adds the rate-limit headers and counts usage per key on every response, errors included."""
+class PartnerAPIView(ConditionalPartnerMixin, APIView):
+    """Adds validators (ETag, Last-Modified, 304, the change-log head header) and the rate-limit
+    headers, and counts usage per key on every response, errors included."""
 
     http_method_names = ["get", "head", "options"]
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.db.models.functions import RowNumber, Substr
+from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
 
 from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, ArticlePage, ArticlePlace
+from apps.core.selectors import view_restricted
 from apps.registry.models import Actor, Event, Place
 from apps.registry.selectors import public_actors, public_events, public_places
 
@@ -33,24 +33,11 @@ def visible_articles(
     now = now or timezone.now()
     qs = ArticlePage.objects.live()
     if not include_restricted:
-        qs = qs.exclude(_restricted())
+        qs = qs.exclude(view_restricted())
     qs = qs.filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now)).filter(
         Q(expire_at__isnull=True) | Q(expire_at__gt=now)
     )
     return qs if sections is None else qs.filter(section_id__in=list(sections))
-
-
-def _restricted() -> Exists:
-    """A view restriction on the page or any ancestor, as a subquery.
-
-    Wagtail's `.public()` reads every restriction in a query of its own when the queryset is
-    built; a correlated subquery keeps the rule lazy and one query wherever it is used.
-    """
-    return Exists(
-        PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("path"), 1, F("page__depth") * Page.steplen)
-        )
-    )
 
 
 def is_visible(page: ArticlePage, *, now: datetime | None = None, include_restricted: bool = False) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from apps.changes.models import TOMBSTONE_REASONS, Action, Cause, Change, ChangeCounter, ObjectType
 
@@ -24,10 +24,10 @@ def head() -> Head:
     return Head(seq=row[0], pruned_through=row[1]) if row else Head(0, 0)
 
 
-def partner_rows(*, partner_id: int, section_ids: Iterable[int]) -> QuerySet[Change]:
+def partner_rows(*, partner_id: int, section_ids: Iterable[int] | QuerySet) -> QuerySet[Change]:
     """Rows this partner may receive: its own rows, registry rows, and article rows where the
     article was or is syndicable and visible in a section the partner is entitled to."""
-    sections = list(section_ids)
+    sections = section_ids if isinstance(section_ids, QuerySet) else list(section_ids)
     entitled_before = Q(visible_before=True, syndicable_before=True, section_before__in=sections)
     entitled_after = Q(visible_after=True, syndicable_after=True, section_after__in=sections)
     shared = Q(partner__isnull=True)
@@ -36,6 +36,21 @@ def partner_rows(*, partner_id: int, section_ids: Iterable[int]) -> QuerySet[Cha
         | (shared & ~Q(object_type=ObjectType.ARTICLE))
         | (shared & Q(object_type=ObjectType.ARTICLE) & (entitled_before | entitled_after))
     )
+
+
+def partner_validator_state(
+    *, partner_id: int, section_ids: Iterable[int] | QuerySet
+) -> tuple[int, datetime | None, int]:
+    """(partner head, its time, global head) in one query: what HTTP validators derive from."""
+    current = ChangeCounter.objects.filter(pk=1).values("value")[:1]
+    row = (
+        partner_rows(partner_id=partner_id, section_ids=section_ids)
+        .order_by("-seq")
+        .annotate(current=Subquery(current))
+        .values_list("seq", "created_at", "current")
+        .first()
+    )
+    return row if row else (0, None, head().seq)
 
 
 def partner_head(*, partner_id: int, section_ids: Iterable[int]) -> tuple[int, datetime | None]:

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core.models import SectionPage
+from apps.core.selectors import view_restricted
 from apps.partners.keys import parse_key, secret_matches
 from apps.partners.models import ApiKey, Partner
 
@@ -35,8 +36,8 @@ def key_for_token(token: str, *, now: datetime | None = None) -> ApiKey:
 
 
 def entitled_sections(partner: Partner) -> QuerySet[SectionPage]:
-    """Live, public sections the partner may read."""
-    sections = SectionPage.objects.live().public()
+    """Live, public sections the partner may read (lazy: usable as a subquery)."""
+    sections = SectionPage.objects.live().filter(~view_restricted())
     if not partner.all_sections:
         sections = sections.filter(pk__in=partner.sections.values("pk"))
     return sections.order_by("path")
