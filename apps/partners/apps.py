@@ -22,4 +22,5 @@ PARTNER_EDITOR_PERMISSIONS = [
     "partners.add_apikey",
     "partners.change_apikey",
     "partners.view_apikey",
+    "partners.view_apikeyusage",
 ]

@@ -32,6 +32,14 @@ def test_editors_see_keys_with_their_usage(editor_client):
     assert new.plaintext.split("_", 2)[2] not in html
 
 
+def test_editors_see_daily_usage_per_key(editor_client):
+    new = issue_key(PartnerFactory(name="Harmattan Radio"), label="CMS sync")
+    ApiKeyUsage.objects.create(key=new.key, day=timezone.now().date(), requests=4321, errors=3)
+    response = editor_client.get(reverse("api_usage:index"))
+    assert response.status_code == 200
+    assert "4321" in response.content.decode()
+
+
 def test_editors_can_create_a_partner(editor_client):
     sahel = SectionPage.objects.get(slug="sahel")
     response = editor_client.post(
