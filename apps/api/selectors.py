@@ -19,6 +19,7 @@ from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SyndicationRights
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags, visible_articles
 from apps.core.models import ImageRights, NewsImage
+from apps.core.selectors import publicly_visible_pages
 from apps.partners.models import Partner
 from apps.partners.selectors import entitled_sections
 from apps.registry.models import ReviewStatus
@@ -205,14 +206,19 @@ def attach_representations(
     if image_ids:
         syndicable = NewsImage.objects.filter(pk__in=image_ids).exclude(rights=ImageRights.RESTRICTED)
         images = {image.pk: image for image in syndicable.prefetch_renditions(RENDITION)}
-    # Page links in rich text and related-article blocks: one query for both. Links point at
-    # public pages like the site's do; a related article is shown only if the partner may see it.
+    # Page links in rich text and related-article blocks: one query for both. A link survives only
+    # if its target is publicly visible (never a restricted, expired or draft page); a related
+    # article is shown only if the partner may see it.
     link_ids = {int(pk) for blocks in bodies.values() for pk in _page_link_ids(blocks)}
     targets: dict[int, Page] = {}
     if link_ids or related_ids:
         pages = (
             Page.objects.filter(pk__in=link_ids | related_ids)
-            .annotate(for_partner=Exists(visible.filter(pk=OuterRef("pk"))))
+            .annotate(
+                for_partner=Exists(visible.filter(pk=OuterRef("pk"))),
+                # A link may name any page type; it is kept only if a reader could open it.
+                public=Exists(publicly_visible_pages().filter(pk=OuterRef("pk"))),
+            )
             .only("id", "title", "url_path", "path", "live")
         )
         targets = {page.pk: page for page in pages}
@@ -221,7 +227,7 @@ def attach_representations(
         for pk, page in targets.items()
         if pk in related_ids and page.for_partner
     }
-    links = {pk: page.get_full_url(request) for pk, page in targets.items() if pk in link_ids and page.live}
+    links = {pk: page.get_full_url(request) for pk, page in targets.items() if pk in link_ids and page.public}
 
     expanded = [
         _expand_links("".join(_block_html(block, images, related) for block in bodies[article.pk]), links)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef
+from datetime import datetime
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
+from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 
@@ -17,4 +20,16 @@ def view_restricted() -> Exists:
         PageViewRestriction.objects.filter(
             page__path=Substr(OuterRef("path"), 1, F("page__depth") * Page.steplen)
         )
+    )
+
+
+def publicly_visible_pages(*, now: datetime | None = None) -> QuerySet[Page]:
+    """Pages of any type a reader may open: the visibility rule of `visible_articles`, for
+    links that may point at sections, articles or the home page."""
+    now = now or timezone.now()
+    return (
+        Page.objects.live()
+        .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        .exclude(view_restricted())
     )

@@ -413,3 +413,25 @@ def test_corrections_are_listed(api, desk, sahel):
         {"date": "2025-04-05", "text": "The summit was on Tuesday."}
     ]
     assert ArticleCorrection.objects.filter(page=page).count() == 1
+
+
+@pytest.mark.parametrize("name", ["draft", "scheduled", "expired", "private"])
+def test_body_links_never_reveal_pages_a_reader_cannot_open(api, hidden, sahel, name):
+    target = hidden.pages[name]
+    linking = ArticlePageFactory(
+        parent=sahel,
+        title="Story with links",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    f'<p><a linktype="page" id="{target.pk}">hidden</a> and '
+                    f'<a linktype="page" id="{hidden.visible.pk}">visible</a></p>'
+                ),
+            )
+        ],
+    )
+    body = api.get(f"{URL}{linking.pk}/").json()["body_html"]
+    assert target.slug not in body
+    assert "<a>hidden</a>" in body
+    assert f'{hidden.visible.slug}/">visible</a>' in body

@@ -195,11 +195,27 @@ def test_relation_starting_later_is_listed_as_current_not_past(client, desk):
     assert [row.relation for row in profile.past] == [ended]
 
 
-def test_event_page_does_not_link_to_a_proposed_place(client, desk):
+def test_event_page_does_not_name_a_proposed_place(client, desk):
     from tests.registry.factories import PlaceFactory
 
     place = PlaceFactory(name="Hidden town", review_status=ReviewStatus.PROPOSED)
     event = EventFactory(place=place)
     html = client.get(event.get_absolute_url()).content.decode()
-    assert "Hidden town" in html
+    assert "Hidden town" not in html
     assert place.get_absolute_url() not in html
+
+
+def test_event_page_does_not_name_a_proposed_series_or_parent_place(client, desk):
+    from tests.registry.factories import PlaceFactory
+
+    region = PlaceFactory(name="Unvetted region", review_status=ReviewStatus.PROPOSED)
+    town = PlaceFactory(name="Approved town", parent=region, review_status=ReviewStatus.APPROVED)
+    series = EventFactory(title="Unvetted summit series", review_status=ReviewStatus.PROPOSED)
+    event = EventFactory(place=town, parent=series, review_status=ReviewStatus.APPROVED)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "Approved town" in html
+    assert "Unvetted region" not in html
+    assert "Unvetted summit series" not in html
+    assert "Part of" not in html
+    place_html = client.get(town.get_absolute_url()).content.decode()
+    assert "Unvetted region" not in place_html
