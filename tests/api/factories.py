@@ -4,44 +4,15 @@ from __future__ import annotations
 
 import io
 
-import factory
 from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 
 from apps.articles.models import ArticleActor, ArticleEvent, ArticlePlace
 from apps.core.models import ImageRights, NewsImage
-from apps.registry.models import Actor, ActorKind, Event, EventType, Place, PlaceKind, ReviewStatus
 from tests.factories import ArticlePageFactory, paragraph
+from tests.registry.factories import ActorFactory, EventFactory, PlaceFactory
 
-__all__ = ["ArticlePageFactory", "paragraph"]
-
-
-class ActorFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Actor
-
-    name = factory.Sequence(lambda n: f"Test actor {n}")
-    kind = ActorKind.STATE
-    review_status = ReviewStatus.APPROVED
-
-
-class PlaceFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Place
-
-    name = factory.Sequence(lambda n: f"Test town {n}")
-    kind = PlaceKind.CITY
-    review_status = ReviewStatus.APPROVED
-
-
-class EventFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Event
-
-    title = factory.Sequence(lambda n: f"Test summit {n}")
-    event_type = EventType.SUMMIT
-    start = factory.Faker("date_object")
-    review_status = ReviewStatus.APPROVED
+__all__ = ["ActorFactory", "ArticlePageFactory", "EventFactory", "PlaceFactory", "paragraph"]
 
 
 def make_image(title: str = "Delegates in the hall", *, rights: str = ImageRights.OWN) -> NewsImage:

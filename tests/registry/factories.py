@@ -29,7 +29,6 @@ class ActorFactory(factory.django.DjangoModelFactory):
         model = Actor
 
     name = factory.Sequence(lambda n: f"Actor {n}")
-    slug = factory.Sequence(lambda n: f"actor-{n}")
     kind = ActorKind.STATE
     review_status = ReviewStatus.APPROVED
 
@@ -59,7 +58,6 @@ class PlaceFactory(factory.django.DjangoModelFactory):
         model = Place
 
     name = factory.Sequence(lambda n: f"Place {n}")
-    slug = factory.Sequence(lambda n: f"place-{n}")
     kind = PlaceKind.CITY
     review_status = ReviewStatus.APPROVED
 
@@ -69,7 +67,6 @@ class EventFactory(factory.django.DjangoModelFactory):
         model = Event
 
     title = factory.Sequence(lambda n: f"Event {n}")
-    slug = factory.Sequence(lambda n: f"event-{n}")
     event_type = EventType.SUMMIT
     start = dt.date(2024, 5, 1)
     start_precision = "day"
