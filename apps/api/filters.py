@@ -93,10 +93,8 @@ ARTICLE_FILTER_PARAMS = [
 ]
 
 
-def _combine(
-    qs: QuerySet[ArticlePage], terms: Terms, page_ids_for: Any, ids: list[Any]
-) -> QuerySet[ArticlePage]:
-    """AND: one semi-join per term; OR: one semi-join for all of them."""
+def combine_terms(qs: QuerySet, terms: Terms, page_ids_for: Any, ids: list[Any]) -> QuerySet:
+    """AND: one semi-join per term; OR: one semi-join for all of them (articles, events ...)."""
     if terms.match_all:
         for one in ids:
             qs = qs.filter(pk__in=page_ids_for([one]))
@@ -162,17 +160,17 @@ def filter_articles(
 ) -> QuerySet[ArticlePage]:
     if "actor" in values:
         ids = resolve_actors(values["actor"])
-        qs = _combine(
+        qs = combine_terms(
             qs, values["actor"], lambda a: public_actor_tags().filter(actor_id__in=a).values("page_id"), ids
         )
     if "event" in values:
         ids = _resolve_by_id_or_slug("event", public_events(), values["event"])
-        qs = _combine(
+        qs = combine_terms(
             qs, values["event"], lambda e: public_event_tags().filter(event_id__in=e).values("page_id"), ids
         )
     if "place" in values:
         ids = _resolve_by_id_or_slug("place", public_places(), values["place"])
-        qs = _combine(
+        qs = combine_terms(
             qs, values["place"], lambda p: public_place_tags().filter(place_id__in=p).values("page_id"), ids
         )
     if "country" in values:

@@ -62,10 +62,6 @@ def decode_cursor(raw: str) -> Cursor:
     return Cursor(ordering=ordering, backwards=backwards, values=tuple(values))
 
 
-def parse_cursor(raw: str) -> Cursor:
-    return decode_cursor(raw)
-
-
 def _coerce(model: type[Model], field: str, value: Any) -> Any:
     is_key = field in {"id", "pk"} or field.endswith("_id")
     internal = "BigAutoField" if is_key else model._meta.get_field(field).get_internal_type()

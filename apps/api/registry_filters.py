@@ -12,7 +12,14 @@ from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date
 
 from apps.api.exceptions import InvalidParameters
-from apps.api.filters import TERMS_HELP, _choices, _country_terms, _resolve_by_id_or_slug, resolve_actors
+from apps.api.filters import (
+    TERMS_HELP,
+    _choices,
+    _country_terms,
+    _resolve_by_id_or_slug,
+    combine_terms,
+    resolve_actors,
+)
 from apps.api.pagination import Ordering
 from apps.api.params import Param, Terms, parse_terms
 from apps.registry.models import (
@@ -152,11 +159,7 @@ def filter_events(qs: QuerySet[Event], values: dict[str, Any]) -> QuerySet[Event
         terms: Terms = values["participant"]
         ids = _actor_ids("participant", terms)
         taking_part = lambda actors: EventParticipant.objects.filter(actor_id__in=actors).values("event_id")  # noqa: E731
-        if terms.match_all:
-            for one in ids:
-                qs = qs.filter(pk__in=taking_part([one]))
-        else:
-            qs = qs.filter(pk__in=taking_part(ids))
+        qs = combine_terms(qs, terms, taking_part, ids)
     if "place" in values:
         terms = values["place"]
         ids = place_ids(terms)

@@ -9,7 +9,6 @@ the same capped hits are paged in that order by the usual keyset cursor instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from apps.api.exceptions import InvalidParameters
-from apps.api.pagination import CURSOR_PARAM, Cursor, encode_cursor
+from apps.api.pagination import CURSOR_PARAM, Cursor, Page, encode_cursor
 from apps.api.params import DEFAULT_PAGE_SIZE, Param
 from apps.articles.models import ArticlePage
 
@@ -52,13 +51,6 @@ def search_hits(articles: QuerySet[ArticlePage], text: str) -> list[int]:
     return [pk for pk, _ in scored]
 
 
-@dataclass
-class RelevancePage:
-    items: list[Any]
-    next: str | None
-    previous: str | None
-
-
 def relevance_page(
     queryset: QuerySet[ArticlePage],
     hits: list[int],
@@ -66,7 +58,7 @@ def relevance_page(
     request: Request,
     cursor: Cursor | None,
     page_size: int | None,
-) -> RelevancePage:
+) -> Page:
     """One page of `hits` (ids in relevance order), loaded from `queryset` in one query."""
     size = page_size or DEFAULT_PAGE_SIZE
     offset = 0
@@ -102,7 +94,7 @@ def relevance_page(
         previous_link = (
             link(max(0, offset - size)) if offset - size > 0 else remove_query_param(url, CURSOR_PARAM)
         )
-    return RelevancePage(items=items, next=next_link, previous=previous_link)
+    return Page(items=items, next=next_link, previous=previous_link)
 
 
 def page_articles(view: Any, qs: QuerySet[ArticlePage], *, values: dict[str, Any], ordering: Any):

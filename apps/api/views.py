@@ -18,7 +18,7 @@ from apps.api.caching import ConditionalPartnerMixin
 from apps.api.exceptions import InvalidParameters, problem_response
 from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_param, wants
 from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
-from apps.api.pagination import BadCursor, Cursor, Ordering, paginate, parse_cursor
+from apps.api.pagination import BadCursor, Cursor, Ordering, decode_cursor, paginate
 from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
 from apps.api.selectors import attach_representations, for_representation, partner_articles
 from apps.partners.models import ApiKey
@@ -30,7 +30,7 @@ PROBLEM = "application/problem+json"
 
 def _parse_cursor_param(raw: str) -> Cursor:
     try:
-        return parse_cursor(parse_nonempty(raw))
+        return decode_cursor(parse_nonempty(raw))
     except BadCursor as error:
         raise ValueError(str(error)) from None
 

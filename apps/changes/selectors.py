@@ -53,18 +53,6 @@ def partner_validator_state(
     return row if row else (0, None, head().seq)
 
 
-def partner_head(*, partner_id: int, section_ids: Iterable[int]) -> tuple[int, datetime | None]:
-    """The partner's own head: the last row it may receive (0 when none). Validators of the
-    partner's list responses derive from it, so any change it could notice changes them."""
-    row = (
-        partner_rows(partner_id=partner_id, section_ids=section_ids)
-        .order_by("-seq")
-        .values_list("seq", "created_at")
-        .first()
-    )
-    return row if row else (0, None)
-
-
 @dataclass(frozen=True)
 class Entry:
     seq: int

@@ -71,23 +71,18 @@ class State:
     syndicable: bool = False
 
 
-def _live_public_sections():
-    from apps.core.models import SectionPage
-
-    return SectionPage.objects.live().public().values("pk")
-
-
 def article_states(page_ids: Iterable[int]) -> dict[int, State]:
     """What partners could see of each article now: the one visibility rule (visible_articles)
     plus what the partner API adds that is not about the partner (a live, public section and a
     first publication date). Missing ids (deleted pages) are invisible."""
     from apps.articles.models import ArticlePage, SyndicationRights
     from apps.articles.selectors import visible_articles
+    from apps.partners.selectors import public_sections
 
     ids = list(page_ids)
     visible = set(
         visible_articles()
-        .filter(pk__in=ids, section__in=_live_public_sections(), published_at__isnull=False)
+        .filter(pk__in=ids, section__in=public_sections().values("pk"), published_at__isnull=False)
         .values_list("pk", flat=True)
     )
     rows = ArticlePage.objects.filter(pk__in=ids).values_list("pk", "section_id", "syndication_rights")
@@ -275,13 +270,14 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     from apps.articles.models import ArticlePage
     from apps.core.models import SectionPage
     from apps.partners.models import Partner
+    from apps.partners.selectors import public_sections
 
     cause = current_cause(cause)
     article_ids = list(ArticlePage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
     _take_sequences(0)
     rows = record_article_changes(page_ids=article_ids, cause=cause, only_if_changed=True)
     sections = set(SectionPage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
-    now_live = set(SectionPage.objects.filter(pk__in=_live_public_sections()).values_list("pk", flat=True))
+    now_live = set(public_sections().values_list("pk", flat=True))
     hidden = sections - now_live
     if hidden:
         for partner in Partner.objects.prefetch_related("sections"):

@@ -35,9 +35,14 @@ def key_for_token(token: str, *, now: datetime | None = None) -> ApiKey:
     return key
 
 
+def public_sections() -> QuerySet[SectionPage]:
+    """Live sections with no view restriction: what any partner could be entitled to."""
+    return SectionPage.objects.live().filter(~view_restricted())
+
+
 def entitled_sections(partner: Partner) -> QuerySet[SectionPage]:
     """Live, public sections the partner may read (lazy: usable as a subquery)."""
-    sections = SectionPage.objects.live().filter(~view_restricted())
+    sections = public_sections()
     if not partner.all_sections:
         sections = sections.filter(pk__in=partner.sections.values("pk"))
     return sections.order_by("path")
