@@ -41,7 +41,9 @@ class ConditionalPartnerMixin:
         # Entitlement changes write rows for the partner, so its head already follows them;
         # the sections go in as a subquery and the validators cost one query.
         sections = entitled_sections(partner).values("pk")
-        seq, modified, current = partner_validator_state(partner_id=partner.pk, section_ids=sections)
+        seq, modified, change_head = partner_validator_state(partner_id=partner.pk, section_ids=sections)
+        self.change_head = change_head  # the change feed reads it instead of asking again
+        current = change_head.seq
         basis = [
             str(partner.pk),
             str(seq),

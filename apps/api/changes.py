@@ -127,7 +127,7 @@ class ChangeFeedView(PartnerAPIView):
         values = self.query(CHANGE_PARAMS)
         after = values.get("after", 0)
         limit = values.get("limit", DEFAULT_LIMIT)
-        current = selectors.head()
+        current = self.change_head  # read with the validators, in the same query
         if after > current.seq:
             raise InvalidParameters(
                 [

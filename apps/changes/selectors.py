@@ -40,17 +40,24 @@ def partner_rows(*, partner_id: int, section_ids: Iterable[int] | QuerySet) -> Q
 
 def partner_validator_state(
     *, partner_id: int, section_ids: Iterable[int] | QuerySet
-) -> tuple[int, datetime | None, int]:
-    """(partner head, its time, global head) in one query: what HTTP validators derive from."""
-    current = ChangeCounter.objects.filter(pk=1).values("value")[:1]
+) -> tuple[int, datetime | None, Head]:
+    """(partner head, its time, global head) in one query: what HTTP validators derive from.
+    The change feed reuses the global head, so its header and body never disagree."""
+    counter = ChangeCounter.objects.filter(pk=1)
     row = (
         partner_rows(partner_id=partner_id, section_ids=section_ids)
         .order_by("-seq")
-        .annotate(current=Subquery(current))
-        .values_list("seq", "created_at", "current")
+        .annotate(
+            current=Subquery(counter.values("value")[:1]),
+            pruned=Subquery(counter.values("pruned_through")[:1]),
+        )
+        .values_list("seq", "created_at", "current", "pruned")
         .first()
     )
-    return row if row else (0, None, head().seq)
+    if row is None:
+        return 0, None, head()
+    seq, modified, current, pruned = row
+    return seq, modified, Head(seq=current or 0, pruned_through=pruned or 0)
 
 
 @dataclass(frozen=True)
