@@ -11,7 +11,7 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.api.fields import SelectableFieldsMixin
-from apps.registry.models import Actor, Event, Place, ReviewStatus
+from apps.registry.models import Actor, Event, Place
 
 
 def urn(kind: str, pk: int) -> str:
@@ -182,11 +182,7 @@ class PlaceSerializer(SelectableFieldsMixin, _PublicUrlMixin, serializers.ModelS
 
     def get_parent(self, place: Place) -> dict | None:
         parent = place.parent if place.parent_id else None
-        return (
-            place_ref(parent)
-            if parent is not None and parent.review_status == ReviewStatus.APPROVED
-            else None
-        )
+        return place_ref(parent) if parent is not None and parent.is_public else None
 
 
 class PlaceDetailSerializer(PlaceSerializer):
@@ -243,9 +239,7 @@ class EventSerializer(SelectableFieldsMixin, _PublicUrlMixin, serializers.ModelS
 
     def get_place(self, event: Event) -> dict | None:
         place = event.place if event.place_id else None
-        return (
-            place_ref(place) if place is not None and place.review_status == ReviewStatus.APPROVED else None
-        )
+        return place_ref(place) if place is not None and place.is_public else None
 
 
 class EventDetailSerializer(EventSerializer):

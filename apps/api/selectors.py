@@ -22,7 +22,6 @@ from apps.core.models import ImageRights, NewsImage
 from apps.core.selectors import publicly_visible_pages
 from apps.partners.models import Partner
 from apps.partners.selectors import entitled_sections
-from apps.registry.models import ReviewStatus
 
 RENDITION = "max-1600x1600"
 
@@ -256,6 +255,6 @@ def attach_representations(
                         )
                     )
         dateline = article.dateline
-        if dateline is not None and dateline.review_status == ReviewStatus.APPROVED:
+        if dateline is not None and dateline.is_public:
             rep.dateline = {"id": dateline.pk, "slug": dateline.slug, "name": dateline.name}
         article.api = rep

@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from apps.articles import selectors
 from apps.articles.models import ArticlePage
 from apps.core.models import SectionPage
+from apps.core.selectors import public_sections
 from apps.registry.models import Actor, Event
 from apps.registry.selectors import public_actors, public_events
 
@@ -63,7 +64,7 @@ class ArticleFeed(Feed):
 
 class SectionFeed(ArticleFeed):
     def get_subject(self, *, slug: str, **kwargs) -> SectionPage:
-        section = SectionPage.objects.live().public().filter(slug=slug).first()
+        section = public_sections().filter(slug=slug).first()
         if section is None:
             raise Http404("No such section")
         return section

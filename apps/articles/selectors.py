@@ -40,10 +40,6 @@ def visible_articles(
     return qs if sections is None else qs.filter(section_id__in=list(sections))
 
 
-def is_visible(page: ArticlePage, *, now: datetime | None = None, include_restricted: bool = False) -> bool:
-    return visible_articles(now=now, include_restricted=include_restricted).filter(pk=page.pk).exists()
-
-
 def visible_article_for_serving(page: ArticlePage, *, now: datetime | None = None) -> ArticlePage | None:
     """The page if the rule lets it be served, with its section and dateline in the same query."""
     return (

@@ -77,7 +77,7 @@ def article_states(page_ids: Iterable[int]) -> dict[int, State]:
     first publication date). Missing ids (deleted pages) are invisible."""
     from apps.articles.models import ArticlePage, SyndicationRights
     from apps.articles.selectors import visible_articles
-    from apps.partners.selectors import public_sections
+    from apps.core.selectors import public_sections
 
     ids = list(page_ids)
     visible = set(
@@ -269,8 +269,8 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     of their own (their entitlement shrank with the section's status)."""
     from apps.articles.models import ArticlePage
     from apps.core.models import SectionPage
+    from apps.core.selectors import public_sections
     from apps.partners.models import Partner
-    from apps.partners.selectors import public_sections
 
     cause = current_cause(cause)
     article_ids = list(ArticlePage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))

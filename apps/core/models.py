@@ -82,9 +82,10 @@ class HomePage(Page):
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         from apps.articles import selectors
+        from apps.core.selectors import public_sections
 
         context = super().get_context(request, *args, **kwargs)
-        sections = list(SectionPage.objects.child_of(self).live().public().order_by("path"))
+        sections = list(public_sections().child_of(self).order_by("path"))
         top = selectors.top_stories_by_section(
             section_ids=[section.pk for section in sections], per_section=self.STORIES_PER_SECTION
         )

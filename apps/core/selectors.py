@@ -33,3 +33,11 @@ def publicly_visible_pages(*, now: datetime | None = None) -> QuerySet[Page]:
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
         .exclude(view_restricted())
     )
+
+
+def public_sections():
+    """Live sections with no view restriction, lazily (usable as a subquery): the site's nav,
+    the home page, feeds and partner entitlements all start from it."""
+    from apps.core.models import SectionPage  # models import this module's neighbours
+
+    return SectionPage.objects.live().exclude(view_restricted())

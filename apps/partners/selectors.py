@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core.models import SectionPage
-from apps.core.selectors import view_restricted
+from apps.core.selectors import public_sections
 from apps.partners.keys import parse_key, secret_matches
 from apps.partners.models import ApiKey, Partner
 
@@ -33,11 +33,6 @@ def key_for_token(token: str, *, now: datetime | None = None) -> ApiKey:
     if key.expires_at is not None and key.expires_at <= now:
         raise KeyRejected("The API key has expired.")
     return key
-
-
-def public_sections() -> QuerySet[SectionPage]:
-    """Live sections with no view restriction: what any partner could be entitled to."""
-    return SectionPage.objects.live().filter(~view_restricted())
 
 
 def entitled_sections(partner: Partner) -> QuerySet[SectionPage]:

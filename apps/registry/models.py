@@ -342,6 +342,10 @@ class Place(index.Indexed, ClusterableModel):
         return reverse("registry:place_detail", kwargs={"slug": self.slug})
 
     @property
+    def is_public(self) -> bool:
+        return self.review_status == ReviewStatus.APPROVED
+
+    @property
     def country_name(self) -> str:
         return COUNTRY_NAMES.get(self.country, "")
 
@@ -520,6 +524,10 @@ class Event(index.Indexed, PartialDateRangeMixin, ClusterableModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.review_status == ReviewStatus.APPROVED
 
     def clean(self) -> None:
         super().clean()

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from apps.registry import selectors
 from apps.registry.countries import COUNTRIES
-from apps.registry.models import Actor, ActorKind, Event, EventType, ReviewStatus
+from apps.registry.models import Actor, ActorKind, Event, EventType
 
 PAGE_SIZE = 50
 
@@ -57,7 +57,7 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if survivor.is_public:
             return redirect(survivor.get_absolute_url(), permanent=True)
         raise Http404("No such actor")
-    if actor.review_status != ReviewStatus.APPROVED:
+    if not actor.is_public:
         raise Http404("No such actor")
     context = {"actor": actor, "profile": selectors.actor_profile(actor)}
     for provider in actor_context_providers:

@@ -1,6 +1,7 @@
 from django import template
 
 from apps.core.models import SectionPage
+from apps.core.selectors import public_sections
 
 register = template.Library()
 
@@ -12,9 +13,7 @@ def section_links(context) -> list[SectionPage]:
     cache = getattr(request, "_newsdesk_section_links", None) if request else None
     if cache is not None:
         return cache
-    sections = list(
-        SectionPage.objects.live().public().order_by("path").only("id", "title", "url_path", "path", "depth")
-    )
+    sections = list(public_sections().order_by("path").only("id", "title", "url_path", "path", "depth"))
     if request is not None:
         request._newsdesk_section_links = sections
     return sections
