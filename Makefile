@@ -55,7 +55,7 @@ format: $(VENV)/.dev-installed
 check-deploy: $(VENV)/.runtime-installed
 	DJANGO_SETTINGS_MODULE=newsdesk.settings.production \
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	ALLOWED_HOSTS=example.org $(MANAGE) check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=example.org PUBLIC_BASE_URL=https://example.org $(MANAGE) check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -144,6 +144,9 @@ TASKS = {
 # Wagtail
 WAGTAIL_SITE_NAME = "Newsdesk"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The one public base URL of the site: canonical links, JSON-LD, OpenGraph, feeds, sitemap and
+# the API's `url` fields are built from it (apps/core/public_urls.py), never from the Site record.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 WAGTAILIMAGES_IMAGE_MODEL = "core.NewsImage"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -252,3 +255,10 @@ LOGGING = {
         "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
     },
 }
+
+# Mail: workflow notifications (submitted, approved, rejected). The console in development;
+# production reads the SMTP server from the environment (newsdesk/settings/production.py).
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsdesk@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL

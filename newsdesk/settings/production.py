@@ -20,6 +20,19 @@ if not ALLOWED_HOSTS:
 
 _first_host = ALLOWED_HOSTS[0].lstrip(".")
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL") or f"https://{_first_host}"
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+if not PUBLIC_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("Set PUBLIC_BASE_URL (e.g. https://news.example.org) for production.")
+
+# Workflow notifications go out through the desk's SMTP server.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [
     f"{urlsplit(WAGTAILADMIN_BASE_URL).scheme}://{urlsplit(WAGTAILADMIN_BASE_URL).netloc}"
 ]
