@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.settings import APISettings
 
 
 class JSONFallbackNegotiation(DefaultContentNegotiation):
+    # `format` is not a parameter of ours (it would be an unknown one, or ninjs' own `format=`):
+    # no URL format override here, while Wagtail's admin API keeps DRF's default.
+    settings = APISettings({"URL_FORMAT_OVERRIDE": None})
+
     def select_renderer(self, request, renderers, format_suffix=None):
         try:
             return super().select_renderer(request, renderers, format_suffix)

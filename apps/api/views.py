@@ -9,18 +9,24 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.urls import Resolver404, resolve
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.api import facets, ninjs, search, serializers
+from apps.api.authentication import PartnerKeyAuthentication
 from apps.api.caching import ConditionalPartnerMixin
-from apps.api.exceptions import InvalidParameters, problem_response
+from apps.api.exceptions import InvalidParameters, problem_exception_handler, problem_response
 from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_param, wants
 from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
+from apps.api.negotiation import JSONFallbackNegotiation
 from apps.api.pagination import BadCursor, Cursor, Ordering, decode_cursor, paginate
 from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
+from apps.api.permissions import IsActivePartner
 from apps.api.selectors import attach_representations, for_representation, partner_articles
+from apps.api.throttling import PartnerKeyThrottle
 from apps.partners.models import ApiKey
 from apps.partners.selectors import entitled_sections
 from apps.partners.usage import record_request
@@ -58,7 +64,27 @@ def problem_responses(*codes: int) -> dict:
     }
 
 
-class PartnerAPIView(ConditionalPartnerMixin, APIView):
+class ProblemErrors:
+    """The API's errors are problem+json and `format` is not a URL override (the global DRF
+    settings stay neutral for Wagtail's admin API)."""
+
+    content_negotiation_class = JSONFallbackNegotiation
+
+    def get_exception_handler(self):
+        return problem_exception_handler
+
+
+class PartnerPolicy(ProblemErrors):
+    """Who may call the partner API: a Bearer key of an active partner, throttled per key."""
+
+    authentication_classes = [PartnerKeyAuthentication]
+    permission_classes = [IsActivePartner]
+    throttle_classes = [PartnerKeyThrottle]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+
+
+class PartnerAPIView(PartnerPolicy, ConditionalPartnerMixin, APIView):
     """Adds validators (ETag, Last-Modified, 304, the change-log head header) and the rate-limit
     headers, and counts usage per key on every response, errors included."""
 
@@ -209,7 +235,7 @@ class ArticleDetailView(PartnerAPIView):
         )
 
 
-class SchemaView(SpectacularAPIView):
+class SchemaView(ProblemErrors, SpectacularAPIView):
     """The OpenAPI 3 document: public, like the docs."""
 
     authentication_classes: list = []
@@ -219,14 +245,13 @@ class SchemaView(SpectacularAPIView):
 
 # Swagger UI (sidecar, offline) in its split form: no inline script. Its stylesheet ships an
 # inline <style> and the UI sets style attributes, so this one view allows inline styles.
-docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(
-    SpectacularSwaggerSplitView.as_view(
-        url_name="api:schema",
-        authentication_classes=[],
-        permission_classes=[],
-        throttle_classes=[],
-    )
-)
+class DocsView(ProblemErrors, SpectacularSwaggerSplitView):
+    authentication_classes: list = []
+    permission_classes: list = []
+    throttle_classes: list = []
+
+
+docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(DocsView.as_view(url_name="api:schema"))
 
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

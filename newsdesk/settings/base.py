@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.registry",
     "apps.articles",
+    "apps.tagging",
     "apps.partners",
     "apps.api",
     "apps.changes",
@@ -206,19 +207,12 @@ ADMIN_CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Partner API (docs/api.md, docs/adr/0006-partner-api-keys-throttling-pagination.md): Bearer
-# partner keys only, deny by default, problem+json errors, per-key throttling through the cache.
+# DRF defaults stay neutral: Wagtail's admin API (/admin/api/main/) runs on DRF with its own
+# session auth. The partner API's policy (Bearer keys, deny by default, per-key throttle,
+# problem+json; docs/api.md, docs/adr/0006) is set on its base views in apps/api/views.py.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.api.authentication.PartnerKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["apps.api.permissions.IsActivePartner"],
-    "DEFAULT_THROTTLE_CLASSES": ["apps.api.throttling.PartnerKeyThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "apps.api.negotiation.JSONFallbackNegotiation",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "apps.api.exceptions.problem_exception_handler",
-    "UNAUTHENTICATED_USER": None,
-    "URL_FORMAT_OVERRIDE": None,  # `format` is not a parameter of ours: it would be an unknown one
 }
 # Requests per window for each partner rate-limit tier ("N/s", "N/min", "N/hour", "N/day").
 PARTNER_API_RATE_LIMITS = {"basic": "60/min", "standard": "300/min", "premium": "1200/min"}
