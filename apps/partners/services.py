@@ -99,6 +99,25 @@ def create_api_key(
 
 
 @transaction.atomic
+def issue_partner_key(
+    *,
+    name: str,
+    section_slugs: Iterable[str] | None = None,
+    all_sections: bool | None = None,
+    rate_tier: str | None = None,
+    label: str = "",
+    expires_at: datetime | None = None,
+) -> tuple[Partner, bool, NewKey]:
+    """The partner (created or updated) and a new key, in one transaction: a refused key (a
+    third live one, a past expiry) leaves the partner, its entitlements and the change log
+    exactly as they were."""
+    partner, created = ensure_partner(
+        name=name, section_slugs=section_slugs, all_sections=all_sections, rate_tier=rate_tier
+    )
+    return partner, created, create_api_key(partner=partner, label=label, expires_at=expires_at)
+
+
+@transaction.atomic
 def revoke_api_key(*, prefix: str, now: datetime | None = None) -> ApiKey:
     """Revoke the key with this prefix (idempotent: a revoked key keeps its first revocation time)."""
     prefix = prefix.strip()

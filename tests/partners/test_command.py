@@ -82,3 +82,66 @@ def test_list_shows_keys_without_secrets_and_revoke_stops_a_key(desk):
 def test_revoke_unknown_prefix_fails(desk):
     with pytest.raises(CommandError, match="No API key"):
         run("revoke", "ffffffffffff")
+
+
+def snapshot() -> dict:
+    """Everything a partner_key run may write: partners, their sections, keys, the change log."""
+    from apps.changes.models import Change, ChangeCounter, ObjectState
+
+    return {
+        "partners": list(Partner.objects.order_by("pk").values()),
+        "sections": list(
+            Partner.sections.through.objects.order_by("pk").values_list("partner", "sectionpage")
+        ),
+        "keys": list(ApiKey.objects.order_by("pk").values()),
+        "changes": list(Change.objects.order_by("seq").values()),
+        "states": list(ObjectState.objects.order_by("pk").values()),
+        "counter": list(ChangeCounter.objects.values()),
+    }
+
+
+def test_a_refused_third_key_leaves_sections_tier_and_change_log_as_they_were(desk):
+    run("create", "--partner", "Harmattan Radio", "--sections", "sahel", "--tier", "basic")
+    run("create", "--partner", "Harmattan Radio")
+    before = snapshot()
+    with pytest.raises(CommandError, match="revoke one") as refused:
+        run(
+            "create",
+            "--partner",
+            "Harmattan Radio",
+            "--sections",
+            "analysis,west-africa",
+            "--tier",
+            "premium",
+        )
+    assert "\n" not in str(refused.value)
+    after = snapshot()
+    assert after == before
+    partner = Partner.objects.get(name="Harmattan Radio")
+    assert partner.rate_tier == "basic"
+    assert list(partner.sections.values_list("slug", flat=True)) == ["sahel"]
+
+
+def test_a_refused_expiry_leaves_no_new_partner(desk):
+    before = snapshot()
+    with pytest.raises(CommandError, match="future"):
+        run("create", "--partner", "Harmattan Radio", "--all-sections", "--expires", "2001-01-01")
+    assert snapshot() == before
+    assert not Partner.objects.filter(name="Harmattan Radio").exists()
+
+
+@pytest.mark.parametrize("raw", ["2025-02-30", "2025-13-01", "2025-01-01T25:00:00", "2025-02-30T10:00:00Z"])
+def test_an_impossible_expiry_date_is_a_one_line_error(desk, raw):
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        run("create", "--partner", "Harmattan Radio", "--expires", raw)
+    assert str(refused.value) == f"--expires: '{raw}' is not a date (YYYY-MM-DD) or an ISO 8601 date-time."
+    assert snapshot() == before
+
+
+def test_a_refused_revoke_changes_nothing(desk):
+    run("create", "--partner", "Harmattan Radio", "--sections", "sahel")
+    before = snapshot()
+    with pytest.raises(CommandError, match="No API key"):
+        run("revoke", "nd_ffffffffffff_whatever")
+    assert snapshot() == before

@@ -15,13 +15,14 @@ from apps.partners.models import RateTier
 
 def _parse_expiry(raw: str) -> datetime:
     """A date means the end of that UTC day; a date-time without offset is UTC."""
-    day = parse_date(raw)
+    try:
+        # Both raise ValueError for a well-formed but impossible value (2025-02-30, hour 25).
+        day = parse_date(raw)
+        moment = None if day is not None else parse_datetime(raw)
+    except ValueError:
+        day = moment = None
     if day is not None:
         return datetime.combine(day, time.max, tzinfo=UTC)
-    try:
-        moment = parse_datetime(raw)
-    except ValueError:
-        moment = None
     if moment is None:
         raise CommandError(f"--expires: '{raw}' is not a date (YYYY-MM-DD) or an ISO 8601 date-time.")
     return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
@@ -57,14 +58,13 @@ class Command(BaseCommand):
         section_slugs = sections.split(",") if sections is not None else None
         if section_slugs is not None and not any(slug.strip() for slug in section_slugs):
             raise CommandError("--sections: give at least one section slug.")
-        the_partner, created = services.ensure_partner(
+        the_partner, created, new = services.issue_partner_key(
             name=partner,
             section_slugs=section_slugs,
             all_sections=True if all_sections else (False if section_slugs is not None else None),
             rate_tier=options.get("tier"),
-        )
-        new = services.create_api_key(
-            partner=the_partner, label=options.get("label", ""), expires_at=expires_at
+            label=options.get("label", ""),
+            expires_at=expires_at,
         )
         scope = (
             "all sections"
