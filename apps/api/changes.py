@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from apps.api.exceptions import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, InvalidParameters, problem
+from apps.api.exceptions import PROBLEM_CONTENT_TYPE, InvalidParameters, problem, problem_type, safe_full_path
 from apps.api.params import Param
 from apps.api.views import PartnerAPIView, problem_responses
 from apps.changes import selectors
@@ -142,10 +142,10 @@ class ChangeFeedView(PartnerAPIView):
                 410,
                 f"Changes up to {current.pruned_through} are no longer kept. Record the head from the "
                 "X-Newsdesk-Change-Head header, walk the article list again, then poll with after=<head>.",
-                instance=request.get_full_path(),
+                instance=safe_full_path(request),
                 head=current.seq,
             )
-            body.update(type=PROBLEM_BASE + "resync-required", title="Change feed position expired")
+            body.update(type=problem_type("resync-required"), title="Change feed position expired")
             return Response(body, status=410, content_type=PROBLEM_CONTENT_TYPE)
         entries, next_after, more = selectors.partner_changes(
             partner_id=request.user.pk,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
@@ -11,6 +13,38 @@ from rest_framework.response import Response
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_BASE = "urn:newsdesk:problem:"
+
+
+def problem_type(slug: str) -> str:
+    """`urn:newsdesk:problem:<slug>`, the `type` of every problem the API answers."""
+    return PROBLEM_BASE + slug
+
+
+# A partner key (`nd_<12 hex>_<secret>`) anywhere in a text, and query parameters that name a
+# credential: a key sent in the wrong place must never come back in a response or a log line.
+KEY_LIKE = re.compile(r"nd_[0-9A-Fa-f]{12}_[^\s&#'\"]*")
+CREDENTIAL_PARAMS = frozenset(
+    {"key", "api_key", "apikey", "api-key", "token", "access_token", "auth", "authorization", "bearer"}
+)
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    return KEY_LIKE.sub(REDACTED, text)
+
+
+def safe_full_path(request: HttpRequest) -> str:
+    """The request's path and query with credentials replaced: for `instance` and usage logs."""
+    path = redact(request.path)
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return path
+    pairs = [
+        (redact(name), REDACTED if name.lower() in CREDENTIAL_PARAMS else redact(value))
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    ]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
 
 # HTTP status -> (problem type slug, title). Titles are fixed per type, as RFC 9457 asks.
 PROBLEM_TYPES: dict[int, tuple[str, str]] = {
@@ -40,7 +74,7 @@ class InvalidParameters(exceptions.APIException):
 def problem(status_code: int, detail: str, *, instance: str = "", **extra: Any) -> dict[str, Any]:
     slug, title = PROBLEM_TYPES.get(status_code, ("about:blank", "Error"))
     body: dict[str, Any] = {
-        "type": slug if slug == "about:blank" else PROBLEM_BASE + slug,
+        "type": slug if slug == "about:blank" else problem_type(slug),
         "title": title,
         "status": status_code,
         "detail": detail,
@@ -48,7 +82,18 @@ def problem(status_code: int, detail: str, *, instance: str = "", **extra: Any) 
     if instance:
         body["instance"] = instance
     body.update(extra)
-    return body
+    return _redacted(body)
+
+
+def _redacted(value: Any) -> Any:
+    # Details and reasons quote what the client sent (an unknown name, a bad value).
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {key: _redacted(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    return value
 
 
 def _detail_text(detail: Any) -> str:
@@ -69,7 +114,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return None  # a real bug: let Django log it and answer 500
 
     request = context.get("request")
-    instance = request.get_full_path() if request is not None else ""
+    instance = safe_full_path(request) if request is not None else ""
     extra: dict[str, Any] = {}
     if isinstance(exc, InvalidParameters):
         extra["invalid_params"] = exc.invalid_params
@@ -90,7 +135,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 def problem_response(request: HttpRequest, status_code: int, detail: str) -> JsonResponse:
     """A problem+json response for plain Django views (the /api/ catch-all)."""
     return JsonResponse(
-        problem(status_code, detail, instance=request.get_full_path()),
+        problem(status_code, detail, instance=safe_full_path(request)),
         status=status_code,
         content_type=PROBLEM_CONTENT_TYPE,
     )

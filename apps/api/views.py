@@ -18,7 +18,13 @@ from rest_framework.views import APIView
 from apps.api import facets, ninjs, search, serializers
 from apps.api.authentication import PartnerKeyAuthentication
 from apps.api.caching import ConditionalPartnerMixin
-from apps.api.exceptions import InvalidParameters, problem_exception_handler, problem_response
+from apps.api.exceptions import (
+    PROBLEM_CONTENT_TYPE,
+    InvalidParameters,
+    problem_exception_handler,
+    problem_response,
+    safe_full_path,
+)
 from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_param, wants
 from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
 from apps.api.negotiation import JSONFallbackNegotiation
@@ -30,8 +36,6 @@ from apps.api.throttling import PartnerKeyThrottle
 from apps.partners.models import ApiKey
 from apps.partners.selectors import entitled_sections
 from apps.partners.usage import record_request
-
-PROBLEM = "application/problem+json"
 
 
 def _parse_cursor_param(raw: str) -> Cursor:
@@ -59,7 +63,9 @@ def problem_responses(*codes: int) -> dict:
         429: "Rate limit reached; retry after `Retry-After` seconds.",
     }
     return {
-        (code, PROBLEM): OpenApiResponse(serializers.ProblemSerializer, description=descriptions[code])
+        (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            serializers.ProblemSerializer, description=descriptions[code]
+        )
         for code in codes
     }
 
@@ -98,7 +104,7 @@ class PartnerAPIView(PartnerPolicy, ConditionalPartnerMixin, APIView):
             response["X-RateLimit-Remaining"] = str(state.remaining)
             response["X-RateLimit-Reset"] = str(state.reset_in)
         if isinstance(request.auth, ApiKey):
-            record_request(key_id=request.auth.pk, status=response.status_code, path=request.get_full_path())
+            record_request(key_id=request.auth.pk, status=response.status_code, path=safe_full_path(request))
         return response
 
     def query(self, params: list[Param]) -> dict[str, Any]:

@@ -123,3 +123,33 @@ def test_second_key_works_during_rotation_and_old_one_stops_after_revocation(par
     services.revoke_api_key(prefix=key)
     assert bearer(key).get(URL).status_code == 401
     assert bearer(second.plaintext).get(URL).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["key", "api_key", "token", "access_token", "q"])
+def test_a_key_in_the_query_string_is_never_echoed(partner, key, name, caplog):
+    caplog.set_level("DEBUG")
+    response = APIClient().get(URL, {name: key})
+    body = response.json()
+    assert response.status_code == 401
+    assert key not in response.content.decode()
+    secret = key.rsplit("_", 1)[1]
+    assert secret not in response.content.decode()
+    assert body["instance"] == f"{URL}?{name}=%5Bredacted%5D"
+    assert all(secret not in record.getMessage() for record in caplog.records)
+
+
+def test_a_key_in_the_query_string_of_a_keyed_call_stays_out_of_the_body_and_the_usage_log(partner, key):
+    from django.core.cache import cache
+
+    from apps.partners.usage import recent_errors_key
+
+    client = bearer(key)
+    secret = key.rsplit("_", 1)[1]
+    response = client.get(URL, {"api_key": key, "fields": key})
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert secret not in text
+    assert {item["name"] for item in response.json()["invalid_params"]} == {"api_key", "fields"}
+    logged = cache.get(recent_errors_key(ApiKey.objects.get(partner=partner).pk))
+    assert logged and all(secret not in entry["path"] for entry in logged)
+    assert logged[-1]["path"].startswith(URL + "?")
