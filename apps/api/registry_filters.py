@@ -32,7 +32,7 @@ from apps.registry.models import (
     Place,
     PlaceKind,
 )
-from apps.registry.selectors import members_of, public_places
+from apps.registry.selectors import at_public_place, members_of, public_places
 
 ACTOR_ORDERING = Ordering("name", (("name", False), ("id", False)))
 PLACE_ORDERING = Ordering("name", (("name", False), ("id", False)))
@@ -163,7 +163,8 @@ def filter_events(qs: QuerySet[Event], values: dict[str, Any]) -> QuerySet[Event
     if "place" in values:
         terms = values["place"]
         ids = place_ids(terms)
-        where = lambda places: Q(place_id__in=places) | Q(place__parent_id__in=places)  # noqa: E731
+        # Through the event's own place only when that place is public (a country matches its cities).
+        where = lambda places: at_public_place() & (Q(place_id__in=places) | Q(place__parent_id__in=places))  # noqa: E731
         if terms.match_all:
             for one in ids:
                 qs = qs.filter(where([one]))

@@ -1,8 +1,9 @@
 """The registry: actors, their aliases and time-bounded relations, places and events.
 
 Every article is tagged against these records, the partner API filters by them and the tagger
-matches text against their aliases. Which records are public is decided in one place:
-``apps.registry.selectors.public_actors/public_events/public_places``.
+matches text against their aliases. Which records are public is decided in one place: each
+model's ``public_rule`` (a ``PublicRule``), read as SQL by ``Model.objects.public()`` and the
+selectors ``public_actors/public_events/public_places``, and in Python by ``is_public``.
 
 Aliases use one model, ``Alias``, for both actors and places: exactly one of its two parental
 keys is set (a DB constraint says so), so the tagger matches one table.
@@ -111,6 +112,40 @@ class ParticipantRole(models.TextChoices):
     MEDIATOR = "mediator", "Mediator"
 
 
+class PublicRule:
+    """The field values a record needs before anyone outside the newsroom may see it.
+
+    One definition read two ways, so the SQL filter and the Python check cannot drift: ``q()``
+    for querysets (``prefix`` reaches the record through a relation, e.g. ``"place__"``) and
+    ``holds()`` for a record already in memory. ``None`` means "must be empty".
+    """
+
+    def __init__(self, **required: object):
+        self.required = required
+
+    def q(self, prefix: str = "") -> Q:
+        return Q(
+            **{
+                (f"{prefix}{name}__isnull" if value is None else f"{prefix}{name}"): (
+                    True if value is None else value
+                )
+                for name, value in self.required.items()
+            }
+        )
+
+    def holds(self, record: models.Model) -> bool:
+        return all(getattr(record, name) == value for name, value in self.required.items())
+
+
+class RegistryQuerySet(models.QuerySet):
+    def public(self) -> models.QuerySet:
+        """Records anyone outside the newsroom may see (the model's ``public_rule``)."""
+        return self.filter(self.model.public_rule.q())
+
+
+RegistryManager = models.Manager.from_queryset(RegistryQuerySet)
+
+
 def _unique_slug(model: type[models.Model], base: str, pk: int | None) -> str:
     base = slugify(base)[:200] or "record"
     slug, n = base, 2
@@ -207,6 +242,10 @@ class Actor(index.Indexed, ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RegistryManager()
+    # Approved and not merged into another record (a merged-away URL redirects to its survivor).
+    public_rule = PublicRule(review_status=ReviewStatus.APPROVED, merged_into_id=None)
+
     search_fields = [
         index.SearchField("name"),
         index.AutocompleteField("name"),
@@ -263,7 +302,7 @@ class Actor(index.Indexed, ClusterableModel):
 
     @property
     def is_public(self) -> bool:
-        return self.review_status == ReviewStatus.APPROVED and self.merged_into_id is None
+        return self.public_rule.holds(self)
 
 
 class Place(index.Indexed, ClusterableModel):
@@ -299,6 +338,9 @@ class Place(index.Indexed, ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistryManager()
+    public_rule = PublicRule(review_status=ReviewStatus.APPROVED)
 
     search_fields = [
         index.SearchField("name"),
@@ -343,7 +385,7 @@ class Place(index.Indexed, ClusterableModel):
 
     @property
     def is_public(self) -> bool:
-        return self.review_status == ReviewStatus.APPROVED
+        return self.public_rule.holds(self)
 
     @property
     def country_name(self) -> str:
@@ -491,6 +533,9 @@ class Event(index.Indexed, PartialDateRangeMixin, ClusterableModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = RegistryManager()
+    public_rule = PublicRule(review_status=ReviewStatus.APPROVED)
+
     search_fields = [
         index.SearchField("title"),
         index.AutocompleteField("title"),
@@ -527,7 +572,7 @@ class Event(index.Indexed, PartialDateRangeMixin, ClusterableModel):
 
     @property
     def is_public(self) -> bool:
-        return self.review_status == ReviewStatus.APPROVED
+        return self.public_rule.holds(self)
 
     def clean(self) -> None:
         super().clean()

@@ -32,23 +32,30 @@ from apps.registry.models import (
     ParticipantRole,
     Place,
     Predicate,
-    ReviewStatus,
 )
 
 # ---------------------------------------------------------------------------- visibility rule
 
 
+# Each model's ``public_rule`` is the definition; ``is_public`` reads the same rule in Python.
+
+
 def public_actors() -> QuerySet[Actor]:
     """Actors anyone outside the newsroom may see: approved and not merged into another."""
-    return Actor.objects.filter(review_status=ReviewStatus.APPROVED, merged_into__isnull=True)
+    return Actor.objects.public()
 
 
 def public_events() -> QuerySet[Event]:
-    return Event.objects.filter(review_status=ReviewStatus.APPROVED)
+    return Event.objects.public()
 
 
 def public_places() -> QuerySet[Place]:
-    return Place.objects.filter(review_status=ReviewStatus.APPROVED)
+    return Place.objects.public()
+
+
+def at_public_place() -> Q:
+    """Events whose own place is public: a proposed place never makes an event match a filter."""
+    return Place.public_rule.q("place__")
 
 
 # ---------------------------------------------------------------------------- time-bounded relations
@@ -368,7 +375,7 @@ def event_index(*, event_type: str = "", country: str = "", year: int | None = N
     if event_type:
         qs = qs.filter(event_type=event_type)
     if country:
-        qs = qs.filter(place__country=country)
+        qs = qs.filter(at_public_place(), place__country=country)
     if year:
         qs = qs.filter(start__year=year)
     return qs.order_by("-start", "title")
@@ -422,7 +429,12 @@ def event_queryset_for_page() -> QuerySet[Event]:
 
 
 def place_events(place: Place) -> QuerySet[Event]:
-    return public_events().filter(Q(place=place) | Q(place__parent=place)).order_by("-start", "title")
+    return (
+        public_events()
+        .filter(at_public_place())
+        .filter(Q(place=place) | Q(place__parent=place))
+        .order_by("-start", "title")
+    )
 
 
 def actors_with_prefetched_aliases(qs: QuerySet[Actor]) -> QuerySet[Actor]:

@@ -290,6 +290,36 @@ def test_event_filters_reject_bad_values(api, registry):
         assert [p["name"] for p in response.json()["invalid_params"]] == [name]
 
 
+def test_a_proposed_place_actor_or_series_is_never_named_or_matched(api, registry):
+    """One visibility rule: what an event's own detail hides, no filter matches through."""
+    mali = Place.objects.get(slug="mali")
+    town = PlaceFactory(
+        name="Unapproved Town", country="ML", parent=mali, review_status=ReviewStatus.PROPOSED
+    )
+    series = EventFactory(title="Unapproved series", review_status=ReviewStatus.PROPOSED)
+    hidden_actor = ActorFactory(name="Unapproved Actor", review_status=ReviewStatus.PROPOSED)
+    event = EventFactory(title="Meeting somewhere", slug="meeting-somewhere", place=town, parent=series)
+    ParticipantFactory(event=event, actor=hidden_actor)
+
+    detail = ok(api.get(f"/api/v1/events/{event.pk}/"))
+    assert detail["place"] is None and detail["parent"] is None and detail["participants"] == []
+    listed = {row["slug"]: row for row in ok(api.get("/api/v1/events/", {"page_size": 100}))["results"]}
+    assert listed["meeting-somewhere"]["place"] is None
+    # The country's events are those at its public places; the proposed town does not count.
+    in_mali = list_slugs(api, "/api/v1/events/", {"place": "mali"})
+    assert "aes-founding" in in_mali and "meeting-somewhere" not in in_mali
+    for params, name in [
+        ({"place": str(town.pk)}, "place"),
+        ({"participant": str(hidden_actor.pk)}, "participant"),
+    ]:
+        response = api.get("/api/v1/events/", params)
+        assert response.status_code == 400, params
+        assert [p["name"] for p in response.json()["invalid_params"]] == [name]
+    assert "unapproved-town" not in list_slugs(api, "/api/v1/places/", {"country": "ML"})
+    assert api.get(f"/api/v1/events/{series.pk}/").status_code == 404
+    assert api.get(f"/api/v1/actors/{hidden_actor.pk}/").status_code == 404
+
+
 # ---------------------------------------------------------------------------- places
 
 
