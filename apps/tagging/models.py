@@ -18,7 +18,9 @@ class RegistryVersion(models.Model):
     value = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="tagging_registry_version_single")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="tagging_registry_version_single")
+        ]
 
     def __str__(self) -> str:
         return f"registry version {self.value}"

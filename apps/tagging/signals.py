@@ -22,7 +22,9 @@ def bump_registry_version(sender, **kwargs) -> None:
 
 def connect() -> None:
     for model in (Actor, Alias, Place):
-        post_save.connect(bump_registry_version, sender=model, dispatch_uid=f"tagging_version_save_{model.__name__}")
+        post_save.connect(
+            bump_registry_version, sender=model, dispatch_uid=f"tagging_version_save_{model.__name__}"
+        )
         post_delete.connect(
             bump_registry_version, sender=model, dispatch_uid=f"tagging_version_delete_{model.__name__}"
         )
