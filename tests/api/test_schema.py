@@ -59,6 +59,7 @@ def test_check_deploy_prints_no_warning():
         DJANGO_SETTINGS_MODULE="newsdesk.settings.production",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="example.org",
+        PUBLIC_BASE_URL="https://example.org",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

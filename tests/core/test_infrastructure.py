@@ -85,7 +85,9 @@ def test_sqlite_is_the_default_and_tuned_for_concurrent_writers(tmp_path):
 
 def _settings_in_subprocess(module: str, env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
     clean_env = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "PUBLIC_BASE_URL", "EMAIL_HOST"}
     }
     code = f"import {module} as s; print(json.dumps({expression}))"
     return subprocess.run(
@@ -114,6 +116,15 @@ def test_settings_module_reads_database_url_from_environment():
         ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
         ({"SECRET_KEY": "too-short", "ALLOWED_HOSTS": "example.org"}, "SECRET_KEY"),
         ({"SECRET_KEY": secrets.token_urlsafe(64)}, "ALLOWED_HOSTS"),
+        ({"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "example.org"}, "PUBLIC_BASE_URL"),
+        (
+            {
+                "SECRET_KEY": secrets.token_urlsafe(64),
+                "ALLOWED_HOSTS": "example.org",
+                "PUBLIC_BASE_URL": "example.org",
+            },
+            "PUBLIC_BASE_URL",
+        ),
     ],
 )
 def test_production_settings_refuse_to_start_half_configured(env, message):
@@ -124,9 +135,38 @@ def test_production_settings_refuse_to_start_half_configured(env, message):
 
 
 def test_production_admin_base_url_defaults_from_first_allowed_host():
-    env = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "news.example.org,www.example.org"}
+    env = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "news.example.org,www.example.org",
+        "PUBLIC_BASE_URL": "https://news.example.org/",
+    }
     result = _settings_in_subprocess(
-        "newsdesk.settings.production", env, "[s.WAGTAILADMIN_BASE_URL, s.DEBUG, s.CSRF_TRUSTED_ORIGINS]"
+        "newsdesk.settings.production",
+        env,
+        "[s.WAGTAILADMIN_BASE_URL, s.DEBUG, s.CSRF_TRUSTED_ORIGINS, s.PUBLIC_BASE_URL]",
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == ["https://news.example.org", False, ["https://news.example.org"]]
+    assert json.loads(result.stdout) == [
+        "https://news.example.org",
+        False,
+        ["https://news.example.org"],
+        "https://news.example.org",
+    ]
+
+
+def test_production_sends_mail_through_smtp_from_the_environment():
+    env = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "news.example.org",
+        "PUBLIC_BASE_URL": "https://news.example.org",
+        "EMAIL_HOST": "smtp.example.org",
+    }
+    result = _settings_in_subprocess("newsdesk.settings.production", env, "[s.EMAIL_BACKEND, s.EMAIL_HOST]")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org"]
+
+
+def test_development_prints_mail_to_the_console():
+    result = _settings_in_subprocess("newsdesk.settings.dev", {}, "s.EMAIL_BACKEND")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == "django.core.mail.backends.console.EmailBackend"
