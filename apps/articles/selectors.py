@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils import timezone
+from wagtail.models import Page
 
 from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, ArticlePage, ArticlePlace
-from apps.core.selectors import view_restricted
+from apps.core.selectors import public_sections, view_restricted
 from apps.registry.models import Actor, Event, Place
 from apps.registry.selectors import public_actors, public_events, public_places
 
@@ -91,6 +93,31 @@ def top_stories_by_section(
     for article in rows:
         grouped[article.section_id].append(article)
     return grouped
+
+
+HOME_LATEST_COUNT = 8
+HOME_STORIES_PER_SECTION = 4
+SECTION_ARTICLES_PER_PAGE = 20
+
+
+def home_page_context(home: Page) -> dict:
+    """The home page's listings: the latest stories and each public section's top stories."""
+    sections = list(public_sections().child_of(home).order_by("path"))
+    top = top_stories_by_section(
+        section_ids=[section.pk for section in sections], per_section=HOME_STORIES_PER_SECTION
+    )
+    return {
+        "sections": sections,
+        "section_stories": [(section, top.get(section.pk, [])) for section in sections],
+        "latest_articles": latest_articles(limit=HOME_LATEST_COUNT),
+    }
+
+
+def section_page_context(section: Page, *, page_number: str | None) -> dict:
+    """A section's listing, pinned top stories first, one page of it."""
+    paginator = Paginator(section_articles(section_id=section.pk), SECTION_ARTICLES_PER_PAGE)
+    # get_page() clamps bad or out-of-range numbers to a real page instead of erroring.
+    return {"articles": paginator.get_page(page_number)}
 
 
 def search_articles(*, query: str, now: datetime | None = None):

@@ -1,9 +1,16 @@
-"""Admin registration: authors as snippets (chosen for bylines)."""
+"""Admin registration (authors as snippets, chosen for bylines) and what articles add to the
+desk through core's hooks: permissions, the demo stories, the home and section listings."""
 
+from django.http import HttpRequest
+from wagtail import hooks
+from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from apps.articles.models import Author
+from apps.articles import demo, selectors
+from apps.articles.models import EDITORIAL_FIELDS_PERMISSION, Author
+from apps.core.demo import DemoLoader
+from apps.core.services import EDITORS, REPORTERS
 
 
 class AuthorViewSet(SnippetViewSet):
@@ -17,3 +24,31 @@ class AuthorViewSet(SnippetViewSet):
 
 
 register_snippet(AuthorViewSet)
+
+
+@hooks.register("register_desk_permissions")
+def article_desk_permissions() -> dict[str, list[str]]:
+    # Reporters pick authors for bylines (the chooser needs view); editors maintain them.
+    return {
+        REPORTERS: ["articles.view_author"],
+        EDITORS: [
+            *(f"articles.{action}_author" for action in ("add", "change", "delete", "view")),
+            EDITORIAL_FIELDS_PERMISSION,
+        ],
+    }
+
+
+@hooks.register("register_demo_loader")
+def article_demo_loader() -> DemoLoader:
+    return DemoLoader(order=20, name="articles", load=demo.load)
+
+
+@hooks.register("register_home_page_context")
+def home_listings(page: Page, request: HttpRequest) -> dict:
+    return selectors.home_page_context(page)
+
+
+@hooks.register("register_section_page_context")
+def section_listing(page: Page, request: HttpRequest) -> dict:
+    return selectors.section_page_context(page, page_number=request.GET.get("page"))
+

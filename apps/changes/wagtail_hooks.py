@@ -9,6 +9,7 @@ view inside `transaction.atomic()` and returns its response.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -17,7 +18,8 @@ from django.urls import path, resolve, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
-from apps.changes import services, views
+from apps.changes import jobs, services, views
+from apps.core.scheduler import PeriodicJob
 
 _WRAPPED = "_changes_in_transaction"
 
@@ -88,3 +90,24 @@ def register_kill_url() -> list:
 @hooks.register("register_log_actions")
 def register_kill_log_action(actions: Any) -> None:
     actions.register_action(services.KILL_LOG_ACTION, "Kill", "Killed (legal/ethical takedown)")
+
+
+@hooks.register("register_periodic_job")
+def register_prune_change_log() -> PeriodicJob:
+    return PeriodicJob(
+        "prune_change_log",
+        timedelta(hours=1),
+        jobs.prune_changes,
+        "Drop change-feed rows older than the retention window (clients behind it get 410 and resync).",
+    )
+
+
+@hooks.register("register_periodic_job")
+def register_publish_scheduled() -> PeriodicJob:
+    # Wagtail's publish_scheduled logic, one object per transaction with its change-log row.
+    return PeriodicJob(
+        "publish_scheduled",
+        timedelta(minutes=1),
+        jobs.publish_scheduled,
+        "Publish pages whose go-live time has passed; unpublish expired pages.",
+    )

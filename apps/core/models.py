@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -65,8 +65,20 @@ class DeskSettings(BaseSiteSetting):
         verbose_name = "desk settings"
 
 
+def hook_context(hook_name: str, page: Page, request: HttpRequest) -> dict:
+    """Merge what the apps above core add to a page's context (their listings, docs/adr/0008)."""
+    context: dict = {}
+    for provide in hooks.get_hooks(hook_name):
+        context.update(provide(page, request))
+    return context
+
+
 class HomePage(Page):
-    """The site's front page: one per site, directly under the tree root."""
+    """The site's front page: one per site, directly under the tree root.
+
+    Its listings (sections with their stories, the latest stories) come from the
+    `register_home_page_context` hook, registered by the articles app.
+    """
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])
 
@@ -77,26 +89,18 @@ class HomePage(Page):
     subpage_types = ["core.SectionPage"]
     max_count_per_parent = 1
 
-    LATEST_COUNT = 8
-    STORIES_PER_SECTION = 4
-
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        from apps.articles import selectors
-        from apps.core.selectors import public_sections
-
         context = super().get_context(request, *args, **kwargs)
-        sections = list(public_sections().child_of(self).order_by("path"))
-        top = selectors.top_stories_by_section(
-            section_ids=[section.pk for section in sections], per_section=self.STORIES_PER_SECTION
-        )
-        context["sections"] = sections
-        context["section_stories"] = [(section, top.get(section.pk, [])) for section in sections]
-        context["latest_articles"] = selectors.latest_articles(limit=self.LATEST_COUNT)
+        context.update(hook_context("register_home_page_context", self, request))
         return context
 
 
 class SectionPage(Page):
-    """A desk section such as "Sahel" or "Analysis"; articles live under it."""
+    """A desk section such as "Sahel" or "Analysis".
+
+    The page types that live under it say so in their own `parent_page_types` (articles), and
+    its listing comes from the `register_section_page_context` hook.
+    """
 
     intro = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section.")
 
@@ -104,15 +108,8 @@ class SectionPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["core.HomePage"]
-    subpage_types = ["articles.ArticlePage"]
-
-    ARTICLES_PER_PAGE = 20
 
     def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
-        from apps.articles import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(selectors.section_articles(section_id=self.pk), self.ARTICLES_PER_PAGE)
-        # get_page() clamps bad or out-of-range numbers to a real page instead of erroring.
-        context["articles"] = paginator.get_page(request.GET.get("page"))
+        context.update(hook_context("register_section_page_context", self, request))
         return context

@@ -1,8 +1,12 @@
-"""The desk's periodic jobs, in one place.
+"""The desk's periodic jobs: whatever the apps register through the `register_periodic_job` hook.
 
 `manage.py run_scheduler` runs them: `make run` starts it beside the web server, production
 runs it as one long-lived process (or `run_scheduler --once` from cron/systemd timers; see
-docs/operations.md). Add a job by appending to ``JOBS``.
+docs/operations.md). An app adds a job in its wagtail_hooks.py (docs/adr/0008):
+
+    @hooks.register("register_periodic_job")
+    def my_job() -> PeriodicJob:
+        return PeriodicJob("my_job", timedelta(minutes=5), run_it, "What it does.")
 """
 
 from __future__ import annotations
@@ -12,7 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from wagtail import hooks
+
 logger = logging.getLogger(__name__)
+
+HOOK = "register_periodic_job"
 
 
 @dataclass(frozen=True)
@@ -23,46 +31,21 @@ class PeriodicJob:
     description: str = ""
 
 
-def publish_scheduled() -> None:
-    # Wagtail's publish_scheduled logic, one object per transaction with its change-log row
-    # (apps/changes/jobs.py): pages whose go_live_at has passed go live, expired ones unpublish.
-    from apps.changes.jobs import publish_scheduled as publish_with_change_log
-
-    publish_with_change_log()
-
-
-def prune_change_log() -> None:
-    from apps.changes.jobs import prune_changes
-
-    prune_changes()
+def registered_jobs() -> list[PeriodicJob]:
+    """Every registered job, in hook order; two jobs with one name are a programming error."""
+    jobs = [register() for register in hooks.get_hooks(HOOK)]
+    names = [job.name for job in jobs]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise RuntimeError(f"periodic job registered twice: {', '.join(duplicates)}")
+    return jobs
 
 
-def flush_api_key_usage() -> None:
-    from apps.partners.services import flush_key_usage  # late import: models load after app setup
-
-    flush_key_usage()
-
-
-JOBS: list[PeriodicJob] = [
-    PeriodicJob(
-        "prune_change_log",
-        timedelta(hours=1),
-        prune_change_log,
-        "Drop change-feed rows older than the retention window (clients behind it get 410 and resync).",
-    ),
-    PeriodicJob(
-        "publish_scheduled",
-        timedelta(minutes=1),
-        publish_scheduled,
-        "Publish pages whose go-live time has passed; unpublish expired pages.",
-    ),
-    PeriodicJob(
-        "flush_api_key_usage",
-        timedelta(minutes=1),
-        flush_api_key_usage,
-        "Move per-key API usage counters from the cache to the database (shown in the admin).",
-    ),
-]
+def __getattr__(name: str) -> list[PeriodicJob]:
+    # `scheduler.JOBS` reads as the list it used to be; it is built from the hooks on access.
+    if name == "JOBS":
+        return registered_jobs()
+    raise AttributeError(name)
 
 
 def due_jobs(
@@ -71,7 +54,7 @@ def due_jobs(
     """Jobs that never ran in this process or whose interval has elapsed."""
     return [
         job
-        for job in (JOBS if jobs is None else jobs)
+        for job in (registered_jobs() if jobs is None else jobs)
         if job.name not in last_run or now - last_run[job.name] >= job.every
     ]
 

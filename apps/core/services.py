@@ -8,7 +8,9 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail import hooks
 from wagtail.models import (
+    Collection,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
@@ -46,26 +48,21 @@ REPORTER_COLLECTION_PERMISSIONS = [
     "choose_document",
 ]
 EDITOR_COLLECTION_PERMISSIONS = [*REPORTER_COLLECTION_PERMISSIONS, "delete_image", "delete_document"]
-# Model permissions ("app_label.codename"). Later apps extend these lists with their models.
-REPORTER_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
-# Registry: reporters propose actors/places/events (saved as "proposed") and see them; editors
-# maintain the registry, approve proposals and merge duplicates.
-REPORTER_MODEL_PERMISSIONS += [
-    f"registry.{action}_{model}" for model in ("actor", "place", "event") for action in ("add", "view")
-]
-EDITOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "core.change_desksettings"]
-EDITOR_MODEL_PERMISSIONS += [
-    *(
-        f"registry.{action}_{model}"
-        for model in ("actor", "place", "event")
-        for action in ("add", "change", "delete", "view", "approve")
-    ),
-    "registry.merge_actor",
-]
-# Articles: reporters pick authors for bylines (the chooser needs view); editors maintain them.
-REPORTER_MODEL_PERMISSIONS += ["articles.view_author"]
-EDITOR_MODEL_PERMISSIONS += [f"articles.{action}_author" for action in ("add", "change", "delete", "view")]
-EDITOR_MODEL_PERMISSIONS += ["articles.set_editorial_fields"]
+# Model permissions ("app_label.codename") come from every app's `register_desk_permissions`
+# hook: fn() -> {group name: [permissions]} (core's own are in apps/core/wagtail_hooks.py).
+DESK_PERMISSIONS_HOOK = "register_desk_permissions"
+
+
+def desk_model_permissions() -> dict[str, list[str]]:
+    """Each desk group's model permissions, gathered from the hooks in registration order."""
+    wanted: dict[str, list[str]] = {REPORTERS: [], EDITORS: []}
+    for register in hooks.get_hooks(DESK_PERMISSIONS_HOOK):
+        for group_name, names in register().items():
+            if group_name not in wanted:
+                raise ValueError(f"{register.__qualname__}: unknown desk group {group_name!r}")
+            wanted[group_name].extend(name for name in names if name not in wanted[group_name])
+    return wanted
+
 
 DEFAULT_SECTIONS = [
     ("Sahel", "sahel", "Mali, Burkina Faso, Niger and the Alliance of Sahel States."),
@@ -137,8 +134,6 @@ def _set_group_permissions(
     collection_codenames: list[str],
     model_perms: list[str],
 ) -> None:
-    from wagtail.models import Collection
-
     GroupPagePermission.objects.filter(group=group).exclude(page=home).delete()
     wanted_page = _page_permissions(page_codenames)
     GroupPagePermission.objects.filter(group=group, page=home).exclude(permission__in=wanted_page).delete()
@@ -165,19 +160,20 @@ def ensure_desk_groups(home: Page) -> tuple[Group, Group]:
     """Reporters write and submit; Editors also publish, unpublish, schedule and lock."""
     reporters, _ = Group.objects.get_or_create(name=REPORTERS)
     editors, _ = Group.objects.get_or_create(name=EDITORS)
+    model_perms = desk_model_permissions()
     _set_group_permissions(
         reporters,
         home=home,
         page_codenames=REPORTER_PAGE_PERMISSIONS,
         collection_codenames=REPORTER_COLLECTION_PERMISSIONS,
-        model_perms=REPORTER_MODEL_PERMISSIONS,
+        model_perms=model_perms[REPORTERS],
     )
     _set_group_permissions(
         editors,
         home=home,
         page_codenames=EDITOR_PAGE_PERMISSIONS,
         collection_codenames=EDITOR_COLLECTION_PERMISSIONS,
-        model_perms=EDITOR_MODEL_PERMISSIONS,
+        model_perms=model_perms[EDITORS],
     )
     return reporters, editors
 

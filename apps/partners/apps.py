@@ -6,15 +6,8 @@ class PartnersConfig(AppConfig):
     label = "partners"
     verbose_name = "Partners"
 
-    def ready(self) -> None:
-        from apps.core import services as desk
 
-        # Editors manage partners and keys and see their usage (desk.ensure_desk_groups grants these).
-        for perm in PARTNER_EDITOR_PERMISSIONS:
-            if perm not in desk.EDITOR_MODEL_PERMISSIONS:
-                desk.EDITOR_MODEL_PERMISSIONS.append(perm)
-
-
+# Granted to Editors through the register_desk_permissions hook (wagtail_hooks.py).
 PARTNER_EDITOR_PERMISSIONS = [
     "partners.add_partner",
     "partners.change_partner",

@@ -14,7 +14,10 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
 
+from apps.core.scheduler import PeriodicJob
+from apps.core.services import EDITORS
 from apps.partners import services
+from apps.partners.apps import PARTNER_EDITOR_PERMISSIONS
 from apps.partners.forms import ApiKeyCreateForm, ApiKeyEditForm, PartnerForm
 from apps.partners.models import ApiKey, ApiKeyUsage, Partner
 
@@ -153,3 +156,19 @@ class PartnersGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_partner_viewsets():
     return PartnersGroup()
+
+
+@hooks.register("register_desk_permissions")
+def partner_desk_permissions() -> dict[str, list[str]]:
+    # Editors manage partners and keys and see their usage.
+    return {EDITORS: PARTNER_EDITOR_PERMISSIONS}
+
+
+@hooks.register("register_periodic_job")
+def register_flush_api_key_usage() -> PeriodicJob:
+    return PeriodicJob(
+        "flush_api_key_usage",
+        timedelta(minutes=1),
+        services.flush_key_usage,
+        "Move per-key API usage counters from the cache to the database (shown in the admin).",
+    )

@@ -9,6 +9,7 @@ from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from apps.registry import demo
 from apps.registry.admin_views import MERGE_PERMISSION, merge_actor_view
 from apps.registry.forms import ActorAdminForm, RegistryAdminForm, RegistryInlinePanel
 from apps.registry.models import Actor, Event, Place
@@ -128,3 +129,28 @@ def registry_log_actions(actions):
     actions.register_action(MERGE_ACTION, "Merge actors", "Merged a duplicate actor into this one")
     actions.register_action(MERGED_AWAY_ACTION, "Merged away", "Merged into another actor")
     actions.register_action("registry.approve", "Approve", "Approved for the public registry")
+
+
+# The registry sits beside core and imports none of it (docs/adr/0008): the desk groups are
+# named by their strings and the demo loader is a plain (order, name, load) tuple.
+@hooks.register("register_desk_permissions")
+def registry_desk_permissions() -> dict[str, list[str]]:
+    # Reporters propose actors/places/events (saved as "proposed") and see them; editors
+    # maintain the registry, approve proposals and merge duplicates.
+    records = ("actor", "place", "event")
+    return {
+        "Reporters": [f"registry.{action}_{model}" for model in records for action in ("add", "view")],
+        "Editors": [
+            *(
+                f"registry.{action}_{model}"
+                for model in records
+                for action in ("add", "change", "delete", "view", "approve")
+            ),
+            "registry.merge_actor",
+        ],
+    }
+
+
+@hooks.register("register_demo_loader")
+def registry_demo_loader() -> tuple:
+    return (10, "registry", demo.load)

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.embeds.blocks import EmbedBlock, EmbedValue
 from wagtail.embeds.finders.base import EmbedFinder
+from wagtail.models import Page
 
 from apps.articles.blocks import AllowListedEmbedBlock
 from apps.articles.models import ArticlePage
+from apps.articles.selectors import SECTION_ARTICLES_PER_PAGE
 from apps.core.models import HomePage, SectionPage
 from tests.factories import ArticlePageFactory
 
@@ -19,7 +21,10 @@ from tests.factories import ArticlePageFactory
 def test_articles_live_only_under_sections(desk):
     assert ArticlePage.can_create_at(SectionPage.objects.first())
     assert not ArticlePage.can_create_at(desk)
-    assert SectionPage.allowed_subpage_models() == [ArticlePage]
+    # The section names no child types (core knows no articles); Wagtail's base Page, which
+    # nobody can create, is the only other model its default allows.
+    assert SectionPage.creatable_subpage_models() == [ArticlePage]
+    assert [m for m in SectionPage.allowed_subpage_models() if m is not Page] == [ArticlePage]
     assert ArticlePage.allowed_subpage_models() == []
     assert not HomePage.can_create_at(SectionPage.objects.first())
 
@@ -138,11 +143,11 @@ def test_language_sets_the_page_lang(client, sahel):
 
 
 def test_section_listing_is_paginated(client, sahel):
-    for i in range(SectionPage.ARTICLES_PER_PAGE + 3):
+    for i in range(SECTION_ARTICLES_PER_PAGE + 3):
         ArticlePageFactory(parent=sahel, title=f"Paginated story {i:02d}")
     first = client.get(sahel.url).content.decode()
     second = client.get(sahel.url + "?page=2").content.decode()
-    assert first.count("Paginated story") == SectionPage.ARTICLES_PER_PAGE
+    assert first.count("Paginated story") == SECTION_ARTICLES_PER_PAGE
     assert second.count("Paginated story") == 3
     assert client.get(sahel.url + "?page=abc").status_code == 200
 

@@ -65,6 +65,8 @@ def test_load_demo_command_prints_generated_password_once(db, monkeypatch, capsy
     from django.core.management import call_command
 
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    # A fresh install: the session's desk already made the demo users.
+    User.objects.filter(username__in=["reporter", "editor"]).delete()
     call_command("load_demo")
     first = capsys.readouterr().out
     assert "Demo password for reporter, editor:" in first
@@ -76,6 +78,7 @@ def test_load_demo_command_prints_generated_password_once(db, monkeypatch, capsy
 
 def test_demo_password_comes_from_environment(db, monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "sahel-desk-2025")
+    User.objects.filter(username__in=["reporter", "editor"]).delete()
     report = load_demo_desk()
     assert report.generated_password is None
     assert User.objects.get(username="reporter").check_password("sahel-desk-2025")

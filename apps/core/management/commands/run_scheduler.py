@@ -19,8 +19,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, once: bool, tick: int, **options):
+        jobs = scheduler.registered_jobs()
         if once:
-            outcome = scheduler.run_jobs(scheduler.JOBS)
+            outcome = scheduler.run_jobs(jobs)
             self.report(outcome)
             if "failed" in outcome.values():
                 raise CommandError("one or more periodic jobs failed; see the log above")
@@ -34,16 +35,16 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write(f"scheduler: {len(scheduler.JOBS)} job(s), checking every {tick}s")
+        self.stdout.write(f"scheduler: {len(jobs)} job(s), checking every {tick}s")
         last_run: dict = {}
         while not stopping:
             now = timezone.now()
-            jobs = scheduler.due_jobs(now, last_run)
-            if jobs:
+            due = scheduler.due_jobs(now, last_run, jobs)
+            if due:
                 # A long-lived process: drop connections that died or aged out between ticks.
                 close_old_connections()
-                self.report(scheduler.run_jobs(jobs))
-                for job in jobs:
+                self.report(scheduler.run_jobs(due))
+                for job in due:
                     last_run[job.name] = now
             for _ in range(tick):
                 if stopping:
