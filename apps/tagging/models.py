@@ -11,7 +11,7 @@ from django.db.models import F
 class RegistryVersion(models.Model):
     """One row whose ``value`` moves whenever an actor, place or alias changes.
 
-    Bumped inside the writer's transaction (docs/adr/0009-registry-version-counter.md), so a
+    Bumped inside the writer's transaction (docs/adr/0010-tag-matcher-and-registry-version.md), so a
     process that reads a new value also sees the change it stands for, and rebuilds its matcher.
     """
 

@@ -2,7 +2,7 @@
 
 The receivers run inside the writer's transaction (post_save/post_delete fire before commit), so
 the counter and the change commit together: no process can see the new version without the new
-alias, nor the alias without a version to rebuild on (docs/adr/0009-registry-version-counter.md).
+alias, nor the alias without a version to rebuild on (docs/adr/0010-tag-matcher-and-registry-version.md).
 """
 
 from __future__ import annotations
