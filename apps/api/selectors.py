@@ -16,25 +16,20 @@ from rest_framework.request import Request
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
-from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage, SyndicationRights
-from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags, visible_articles
+from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage
+from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
 from apps.core.models import ImageRights, NewsImage
 from apps.core.selectors import publicly_visible_pages
+from apps.partners import selectors as partner_selectors
 from apps.partners.models import Partner
-from apps.partners.selectors import entitled_sections
 
 RENDITION = "max-1600x1600"
 
 
 def partner_articles(partner: Partner, *, now: datetime | None = None) -> QuerySet[ArticlePage]:
-    """Visible articles (the one rule) in the partner's entitled sections, never agency copy."""
-    return (
-        visible_articles(now=now)
-        .filter(section__in=entitled_sections(partner).values("pk"))
-        .filter(syndication_rights=SyndicationRights.OWN)
-        # Set on first publication; a live article without them would have no place in the keyset.
-        .filter(published_at__isnull=False, updated_at__isnull=False)
-    )
+    """What this partner may see: the one rule, kept in apps.partners.selectors (the change feed
+    uses it too)."""
+    return partner_selectors.partner_articles(partner, now=now)
 
 
 def for_representation(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:

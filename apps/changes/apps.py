@@ -7,6 +7,7 @@ class ChangesConfig(AppConfig):
     verbose_name = "Partner sync"
 
     def ready(self) -> None:
+        # Connecting needs the models loaded: ready() is the first moment they are.
         from apps.changes import signals
 
         signals.connect()

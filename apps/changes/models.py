@@ -126,6 +126,8 @@ class ObjectState(models.Model):
     visible = models.BooleanField(default=False)
     section = models.BigIntegerField(null=True, blank=True)
     syndicable = models.BooleanField(default=False)
+    # A registry record's name or title at its last row: a later save tells a rename from an edit.
+    label = models.CharField(max_length=255, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from apps.changes.models import TOMBSTONE_REASONS, Action, Cause, Change, ChangeCounter, ObjectType
+from apps.partners.selectors import is_syndicable, syndicable_articles
 
 
 @dataclass(frozen=True)
@@ -106,19 +107,61 @@ def entry_for(row: Change, *, section_ids: set[int]) -> Entry | None:
     )
 
 
+def _is_upsert_for(*, partner_id: int, sections: list[int]) -> Q:
+    """SQL twin of entry_for's action: the rows that tell this partner to upsert."""
+    own_or_registry = Q(partner_id=partner_id) | (
+        Q(partner__isnull=True) & ~Q(object_type=ObjectType.ARTICLE)
+    )
+    shared_article = Q(partner__isnull=True, object_type=ObjectType.ARTICLE)
+    entitled_after = Q(visible_after=True, syndicable_after=True, section_after__in=sections)
+    return (own_or_registry & Q(action=Action.UPSERT)) | (shared_article & entitled_after)
+
+
 def partner_changes(
     *, partner_id: int, section_ids: Iterable[int], after: int, limit: int, through: int
 ) -> tuple[list[Entry], int, bool]:
     """Entries after `after` up to `through` (the head read first), at most `limit`.
-    Returns (entries, the sequence to ask `after=` next, whether more are waiting)."""
-    sections = set(section_ids)
+    Returns (entries, the sequence to ask `after=` next, whether more are waiting).
+
+    What a partner receives (docs/adr/0009): an upsert is left out when a later row for the same
+    object reaches this partner by `through` (the later row says all a client needs), so a
+    partner reading from after=0 gets each article once; and an article upsert is sent only
+    while the partner may see the article now (partner_articles' rule), so an article whose
+    expiry passed before the scheduler unpublished it is never upserted. Tombstones always go."""
+    sections = sorted(set(section_ids))
+    relevant = partner_rows(partner_id=partner_id, section_ids=sections)
+    later = relevant.filter(
+        object_type=OuterRef("object_type"),
+        object_id=OuterRef("object_id"),
+        seq__gt=OuterRef("seq"),
+        seq__lte=through,
+    )
     rows = list(
-        partner_rows(partner_id=partner_id, section_ids=sections)
-        .filter(seq__gt=after, seq__lte=through)
+        relevant.filter(seq__gt=after, seq__lte=through)
+        .alias(superseded=Exists(later))
+        .exclude(_is_upsert_for(partner_id=partner_id, sections=sections) & Q(superseded=True))
         .order_by("seq")[: limit + 1]
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    entries = [entry for row in rows if (entry := entry_for(row, section_ids=sections)) is not None]
+    entries = [entry for row in rows if (entry := entry_for(row, section_ids=set(sections))) is not None]
+    upserted = {
+        e.object_id for e in entries if e.object_type == ObjectType.ARTICLE and e.action == Action.UPSERT
+    }
+    if upserted:
+        seeable = set(
+            syndicable_articles(sections=sections)
+            .filter(is_syndicable(), pk__in=upserted)
+            .values_list("pk", flat=True)
+        )
+        entries = [
+            e
+            for e in entries
+            if not (
+                e.object_type == ObjectType.ARTICLE
+                and e.action == Action.UPSERT
+                and e.object_id not in seeable
+            )
+        ]
     next_after = rows[-1].seq if more else max(after, through)
     return entries, next_after, more

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
+from apps.articles.models import ArticlePage
 from apps.changes.models import (
     Action,
     Cause,
@@ -25,26 +26,32 @@ from apps.changes.models import (
     ObjectState,
     ObjectType,
 )
+from apps.core.models import SectionPage
+from apps.core.selectors import public_sections
+from apps.partners.models import Partner
+from apps.partners.selectors import granted_sections, has_had_keys, is_syndicable, syndicable_articles
 
 DEFAULT_RETENTION = timedelta(days=30)
 KILL_LOG_ACTION = "newsdesk.kill"
 
-# Set by our entry points (kill, the scheduler job) so the Wagtail signal they trigger is
-# recorded with the right cause: Wagtail's unpublish signal does not say why.
-_cause_override: contextvars.ContextVar[str | None] = contextvars.ContextVar("change_cause", default=None)
+# Set while one of our services runs a Wagtail action whose change it records itself (kill,
+# the scheduler): the signal Wagtail sends meanwhile is then not recorded a second time.
+_recording_explicitly: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "changes_explicit", default=False
+)
 
 
 @contextlib.contextmanager
-def recording_cause(cause: str) -> Iterator[None]:
-    token = _cause_override.set(cause)
+def recorded_by_caller() -> Iterator[None]:
+    token = _recording_explicitly.set(True)
     try:
         yield
     finally:
-        _cause_override.reset(token)
+        _recording_explicitly.reset(token)
 
 
-def current_cause(default: str) -> str:
-    return _cause_override.get() or default
+def recorded_by_caller_now() -> bool:
+    return _recording_explicitly.get()
 
 
 def retention() -> timedelta:
@@ -69,32 +76,26 @@ class State:
     visible: bool = False
     section: int | None = None
     syndicable: bool = False
+    label: str = ""  # a registry record's name at its last row (tells a rename from an edit)
 
 
 def article_states(page_ids: Iterable[int]) -> dict[int, State]:
-    """What partners could see of each article now: the one visibility rule (visible_articles)
-    plus what the partner API adds that is not about the partner (a live, public section and a
-    first publication date). Missing ids (deleted pages) are invisible."""
-    from apps.articles.models import ArticlePage, SyndicationRights
-    from apps.articles.selectors import visible_articles
-    from apps.core.selectors import public_sections
-
+    """What partners could see of each article now, by the partners' own rule
+    (apps.partners.selectors): visible to a partner entitled to its section, and syndicable.
+    Missing ids (deleted pages) are invisible."""
     ids = list(page_ids)
-    visible = set(
-        visible_articles()
-        .filter(pk__in=ids, section__in=public_sections().values("pk"), published_at__isnull=False)
-        .values_list("pk", flat=True)
+    visible = set(syndicable_articles().filter(pk__in=ids).values_list("pk", flat=True))
+    rows = (
+        ArticlePage.objects.filter(pk__in=ids)
+        .annotate(own=ExpressionWrapper(is_syndicable(), output_field=BooleanField()))
+        .values_list("pk", "section_id", "own")
     )
-    rows = ArticlePage.objects.filter(pk__in=ids).values_list("pk", "section_id", "syndication_rights")
-    return {
-        pk: State(visible=pk in visible, section=section, syndicable=rights == SyndicationRights.OWN)
-        for pk, section, rights in rows
-    }
+    return {pk: State(visible=pk in visible, section=section, syndicable=own) for pk, section, own in rows}
 
 
 def _states_before(object_type: str, ids: Iterable[int]) -> dict[int, State]:
     return {
-        s.object_id: State(visible=s.visible, section=s.section, syndicable=s.syndicable)
+        s.object_id: State(visible=s.visible, section=s.section, syndicable=s.syndicable, label=s.label)
         for s in ObjectState.objects.filter(object_type=object_type, object_id__in=list(ids))
     }
 
@@ -103,7 +104,12 @@ def _save_state(object_type: str, object_id: int, state: State) -> None:
     ObjectState.objects.update_or_create(
         object_type=object_type,
         object_id=object_id,
-        defaults={"visible": state.visible, "section": state.section, "syndicable": state.syndicable},
+        defaults={
+            "visible": state.visible,
+            "section": state.section,
+            "syndicable": state.syndicable,
+            "label": state.label,
+        },
     )
 
 
@@ -131,7 +137,6 @@ def record_article_changes(
     ids = sorted(set(page_ids))
     if not ids:
         return []
-    cause = current_cause(cause)
     _take_sequences(0)  # lock first: before-states must not be read by two writers at once
     before = _states_before(ObjectType.ARTICLE, ids)
     after = article_states(ids)
@@ -173,14 +178,32 @@ def _write(object_type: str, pending: list[tuple[int, str, State, State]], **ext
     return Change.objects.bulk_create(rows)
 
 
+def _registry_cause(old: State | None, new: State) -> str:
+    if old is not None and old.visible != new.visible:
+        return Cause.APPROVED if new.visible else Cause.UNPUBLISHED
+    if old is not None and old.label and old.label != new.label:
+        return Cause.RENAMED
+    return Cause.UPDATED
+
+
 @transaction.atomic
 def record_registry_change(
-    *, object_type: str, object_id: int, visible: bool, cause: str, merged_into: int | None = None
+    *,
+    object_type: str,
+    object_id: int,
+    visible: bool,
+    label: str | None = None,
+    cause: str | None = None,
+    merged_into: int | None = None,
 ) -> Change | None:
-    """A registry record (actor, event, place) changed; registry records are not per section."""
+    """A registry record (actor, event, place) changed; registry records are not per section.
+    Without a `cause`, it is read from the change against the record's last state: approved or
+    withdrawn, renamed, else updated."""
     _take_sequences(0)
-    old = _states_before(object_type, [object_id]).get(object_id, State())
-    new = State(visible=visible, syndicable=True)
+    old = _states_before(object_type, [object_id]).get(object_id)
+    new = State(visible=visible, syndicable=True, label=old.label if label is None and old else label or "")
+    cause = cause or _registry_cause(old, new)
+    old = old or State()
     _save_state(object_type, object_id, new)
     if not (old.visible or new.visible) or (
         old == new and cause not in {Cause.RENAMED, Cause.UPDATED, Cause.RELATION_ENDED}
@@ -192,45 +215,64 @@ def record_registry_change(
 
 @transaction.atomic
 def record_entitlement_change(
-    *, partner, before: set[int], after: set[int], cause: str = Cause.ENTITLEMENT
+    *, partner: Partner, before: set[int], after: set[int], cause: str = Cause.ENTITLEMENT
 ) -> list[Change]:
-    """Rows for one partner whose entitled sections changed: upserts for what it gained,
-    tombstones for what it lost (only articles it could actually see)."""
+    """Rows for one partner whose entitled sections changed: upserts for what it may see in the
+    sections it gained, tombstones for what it may hold of the sections it lost.
+
+    A partner that never had a key has read nothing: the shared rows, judged by its entitlement
+    when it reads, already carry everything, so it gets no rows (docs/adr/0009)."""
     gained, lost = after - before, before - after
-    if not gained and not lost:
+    if not (gained or lost) or not has_had_keys(partner):
         return []
     _take_sequences(0)
-    visible = ObjectState.objects.filter(object_type=ObjectType.ARTICLE, visible=True, syndicable=True)
-    pending = [
-        (pk, Action.UPSERT, section)
-        for pk, section in visible.filter(section__in=gained).values_list("object_id", "section")
-    ] + [
-        (pk, Action.TOMBSTONE, section)
-        for pk, section in _articles_partner_may_hold(lost, still_entitled=after).items()
-    ]
-    if not pending:
-        return []
-    pending.sort()
-    seqs = _take_sequences(len(pending))
-    now = timezone.now()
-    return Change.objects.bulk_create(
-        Change(
-            seq=seq,
-            created_at=now,
-            object_type=ObjectType.ARTICLE,
-            object_id=pk,
-            cause=cause,
-            partner=partner,
-            action=action,
-            visible_before=True,
-            visible_after=True,
-            section_before=section,
-            section_after=section,
-            syndicable_before=True,
-            syndicable_after=True,
-        )
-        for seq, (pk, action, section) in zip(seqs, pending, strict=True)
+    start = ChangeCounter.objects.get(pk=1).value  # locked by this transaction until commit
+    tombstones = _articles_partner_may_hold(lost, still_entitled=after) if lost else {}
+    if tombstones:
+        _partner_tombstones(partner=partner, held=tombstones, cause=cause)
+    if gained:
+        _grant_upserts(partner=partner, sections=gained, cause=cause)
+    return list(Change.objects.filter(seq__gt=start).order_by("seq"))
+
+
+def _grant_upserts(*, partner: Partner, sections: set[int], cause: str) -> int:
+    """One upsert per article the partner may see now in `sections`, in one INSERT ... SELECT
+    (no row per article through Python: granting all sections at 100k articles takes seconds).
+    Built from the partner rule itself, so an expired article the scheduler has not yet
+    unpublished is never upserted."""
+    counter = ChangeCounter.objects.select_for_update().get(pk=1)
+    articles = (
+        syndicable_articles(sections=sorted(sections))
+        .filter(is_syndicable())
+        .annotate(grant_id=F("pk"), grant_section=F("section_id"))
+        .values("grant_id", "grant_section")
+        .order_by()
     )
+    select_sql, params = articles.query.sql_with_params()
+    table = connection.ops.quote_name(Change._meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(Change._meta.get_field(name).column)
+        for name in (
+            "seq", "created_at", "object_type", "object_id", "cause", "partner", "action",
+            "visible_before", "visible_after", "section_before", "section_after",
+            "syndicable_before", "syndicable_after",
+        )
+    )  # fmt: skip
+    # Names come from the models' _meta and every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608
+        "SELECT %s + ROW_NUMBER() OVER (ORDER BY a.grant_id), %s, %s, a.grant_id, %s, %s, %s, "
+        "%s, %s, a.grant_section, a.grant_section, %s, %s "
+        f"FROM ({select_sql}) a"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    head = [counter.value, now, ObjectType.ARTICLE, cause, partner.pk, Action.UPSERT, True, True, True, True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*head, *params])
+        written = cursor.rowcount
+    counter.value += written
+    counter.save(update_fields=["value"])
+    return written
 
 
 def _articles_partner_may_hold(section_ids: set[int], *, still_entitled: set[int]) -> dict[int, int | None]:
@@ -267,12 +309,6 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     """A page that is not an article changed status (a section unpublished, restricted, ...):
     record every article below it, and for partners that lose sections with it, tombstones
     of their own (their entitlement shrank with the section's status)."""
-    from apps.articles.models import ArticlePage
-    from apps.core.models import SectionPage
-    from apps.core.selectors import public_sections
-    from apps.partners.models import Partner
-
-    cause = current_cause(cause)
     article_ids = list(ArticlePage.objects.filter(path__startswith=page.path).values_list("pk", flat=True))
     _take_sequences(0)
     rows = record_article_changes(page_ids=article_ids, cause=cause, only_if_changed=True)
@@ -280,12 +316,19 @@ def record_subtree_change(*, page: Page, cause: str) -> list[Change]:
     now_live = set(public_sections().values_list("pk", flat=True))
     hidden = sections - now_live
     if hidden:
-        for partner in Partner.objects.prefetch_related("sections"):
-            raw = set(sections) if partner.all_sections else {s.pk for s in partner.sections.all()}
+        for partner in Partner.objects.all():
+            raw = set(granted_sections(partner).filter(pk__in=sections).values_list("pk", flat=True))
             lost = _articles_partner_may_hold(raw & hidden, still_entitled=raw & now_live)
             if lost:
                 rows += _partner_tombstones(partner=partner, held=lost, cause=cause)
     return rows
+
+
+def record_page_change(*, page: Page, cause: str) -> list[Change]:
+    """Rows for a page whose status changed: the article itself, or every article below it."""
+    if page.specific_class is ArticlePage:
+        return record_article_changes(page_ids=[page.pk], cause=cause)
+    return record_subtree_change(page=page, cause=cause)
 
 
 def _partner_tombstones(*, partner, held: dict[int, int | None], cause: str) -> list[Change]:
@@ -319,11 +362,10 @@ def kill_article(*, page: Page, category: str, reason: str, user=None) -> Kill:
     Revision.page_revisions.filter(object_id=str(page.pk), approved_go_live_at__isnull=False).update(
         approved_go_live_at=None
     )
-    with recording_cause(Cause.KILL):
-        if page.live:
+    if page.live:
+        with recorded_by_caller():
             page.unpublish(user=user, log_action=True)
-        else:
-            record_article_changes(page_ids=[page.pk], cause=Cause.KILL)
+    record_article_changes(page_ids=[page.pk], cause=Cause.KILL)
     log(instance=page, action=KILL_LOG_ACTION, user=user, data={"category": category, "reason": reason})
     return kill
 
@@ -346,7 +388,10 @@ def publish_scheduled_revision(*, revision_id: int, now: datetime) -> bool:
         revision.approved_go_live_at = None
         revision.save(update_fields=["approved_go_live_at"])
         return False
-    revision.publish(log_action="wagtail.publish.scheduled")
+    with recorded_by_caller():
+        revision.publish(log_action="wagtail.publish.scheduled")
+    if is_page:
+        record_page_change(page=Page.objects.get(pk=revision.object_id), cause=Cause.PUBLISHED)
     return True
 
 
@@ -357,8 +402,10 @@ def expire_object(*, obj, now: datetime) -> bool:
     if fresh is None:
         return False
     fresh = fresh.specific if isinstance(fresh, Page) else fresh
-    with recording_cause(Cause.EXPIRED):
+    with recorded_by_caller():
         fresh.unpublish(set_expired=True, log_action="wagtail.unpublish.scheduled")
+    if isinstance(fresh, Page):
+        record_page_change(page=fresh, cause=Cause.EXPIRED)
     return True
 
 

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.models import Page
 
+from apps.articles.models import ArticlePage
 from apps.changes import services
 from apps.changes.forms import KillForm
 from apps.core.services import EDITORS
@@ -24,8 +25,6 @@ def can_kill(user, page: Page) -> bool:
 
 
 def kill_view(request: HttpRequest, page_id: int) -> HttpResponse:
-    from apps.articles.models import ArticlePage
-
     page = get_object_or_404(Page, pk=page_id).specific
     if not isinstance(page, ArticlePage) or not can_kill(request.user, page):
         raise PermissionDenied

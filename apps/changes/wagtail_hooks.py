@@ -18,7 +18,9 @@ from django.urls import path, resolve, reverse
 from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
+from apps.articles.models import ArticlePage
 from apps.changes import jobs, services, views
+from apps.changes.models import Cause, ObjectType
 from apps.core.scheduler import PeriodicJob
 
 _WRAPPED = "_changes_in_transaction"
@@ -63,8 +65,6 @@ class KillMenuItem(ActionMenuItem):
     order = 60
 
     def is_shown(self, context: dict) -> bool:
-        from apps.articles.models import ArticlePage
-
         page = context.get("page")
         return (
             context.get("view") == "edit"
@@ -85,6 +85,25 @@ def register_kill_menu_item() -> ActionMenuItem:
 @hooks.register("register_admin_urls")
 def register_kill_url() -> list:
     return [path("changes/kill/<int:page_id>/", views.kill_view, name="changes_kill")]
+
+
+# Our own writes, recorded through the hooks their services call (docs/adr/0009).
+
+
+@hooks.register("after_partner_entitlement_change")
+def record_entitlement_change(partner: Any, before: set[int], after: set[int]) -> None:
+    services.record_entitlement_change(partner=partner, before=before, after=after)
+
+
+@hooks.register("after_merge_actors")
+def record_actor_merge(loser: Any, survivor: Any) -> None:
+    services.record_registry_change(
+        object_type=ObjectType.ACTOR,
+        object_id=loser.pk,
+        visible=False,
+        cause=Cause.MERGED,
+        merged_into=survivor.pk,
+    )
 
 
 @hooks.register("register_log_actions")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -12,11 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from wagtail import hooks
 
 from apps.core.models import SectionPage
 from apps.partners import usage
 from apps.partners.keys import format_key, hash_secret, new_key_material
 from apps.partners.models import MAX_LIVE_KEYS, ApiKey, ApiKeyUsage, Partner, RateTier
+from apps.partners.selectors import entitled_section_ids
+
+ENTITLEMENT_HOOK = "after_partner_entitlement_change"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,41 @@ def _sections_by_slug(slugs: Iterable[str]) -> list[SectionPage]:
     return [found[slug] for slug in slugs]
 
 
+@contextlib.contextmanager
+def changing_entitlements(partner: Partner) -> Iterator[None]:
+    """Wrap a write that may change what `partner` may read (its sections, 'all sections', a new
+    partner): the sections it was entitled to before and after go to the hook
+    `after_partner_entitlement_change` (the change log's entitlement rows), in one transaction."""
+    with transaction.atomic():
+        stored = Partner.objects.filter(pk=partner.pk).first() if partner.pk else None
+        before = set(entitled_section_ids(stored)) if stored else set()
+        yield
+        after = set(entitled_section_ids(Partner.objects.get(pk=partner.pk)))
+        if after != before:
+            for fn in hooks.get_hooks(ENTITLEMENT_HOOK):
+                fn(partner=partner, before=before, after=after)
+
+
+@transaction.atomic
+def change_entitlements(
+    *,
+    partner: Partner,
+    add: Iterable[SectionPage] = (),
+    remove: Iterable[SectionPage] = (),
+    all_sections: bool | None = None,
+) -> Partner:
+    """Give or take sections (or 'all sections') from a partner."""
+    with changing_entitlements(partner):
+        if all_sections is not None and partner.all_sections != all_sections:
+            partner.all_sections = all_sections
+            partner.save(update_fields=["all_sections"])
+        if add:
+            partner.sections.add(*add)
+        if remove:
+            partner.sections.remove(*remove)
+    return partner
+
+
 @transaction.atomic
 def ensure_partner(
     *,
@@ -51,17 +90,18 @@ def ensure_partner(
         raise ValidationError(f"Unknown rate tier {rate_tier!r}; use one of {', '.join(RateTier.values)}.")
     sections = _sections_by_slug(section_slugs) if section_slugs is not None else None
     partner, created = Partner.objects.get_or_create(name=name)
-    changed = []
-    if all_sections is not None and partner.all_sections != all_sections:
-        partner.all_sections = all_sections
-        changed.append("all_sections")
-    if rate_tier is not None and partner.rate_tier != rate_tier:
-        partner.rate_tier = rate_tier
-        changed.append("rate_tier")
-    if changed:
-        partner.save(update_fields=changed)
-    if sections is not None:
-        partner.sections.set(sections)
+    with changing_entitlements(partner):
+        changed = []
+        if all_sections is not None and partner.all_sections != all_sections:
+            partner.all_sections = all_sections
+            changed.append("all_sections")
+        if rate_tier is not None and partner.rate_tier != rate_tier:
+            partner.rate_tier = rate_tier
+            changed.append("rate_tier")
+        if changed:
+            partner.save(update_fields=changed)
+        if sections is not None:
+            partner.sections.set(sections)
     return partner, created
 
 

@@ -22,9 +22,23 @@ from apps.partners.forms import ApiKeyCreateForm, ApiKeyEditForm, PartnerForm
 from apps.partners.models import ApiKey, ApiKeyUsage, Partner
 
 
+class PartnerCreateView(generic.CreateView):
+    def save_instance(self):
+        with services.changing_entitlements(self.form.instance):
+            return super().save_instance()
+
+
+class PartnerEditView(generic.EditView):
+    def save_instance(self):
+        with services.changing_entitlements(self.form.instance):
+            return super().save_instance()
+
+
 class PartnerViewSet(ModelViewSet):
     model = Partner
     icon = "group"
+    add_view_class = PartnerCreateView
+    edit_view_class = PartnerEditView
     menu_label = "Partners"
     form_fields = PartnerForm._meta.fields
     list_display = ["name", "active", "rate_tier", "all_sections", "contact_email"]

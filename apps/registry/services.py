@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from wagtail import hooks
 from wagtail.log_actions import log
 
 from apps.registry.models import Actor, ActorRelation, Alias, AliasKind, ReviewStatus
@@ -180,6 +181,10 @@ def merge_actors(*, loser: Actor, survivor: Actor, user=None) -> MergeReport:
     log(instance=survivor, action=MERGE_ACTION, user=user, data={**data, "loser_name": loser.name})
     log(instance=loser, action=MERGED_AWAY_ACTION, user=user, data={**data, "survivor_name": survivor.name})
     actors_merged.send(sender=Actor, loser=loser, survivor=survivor, report=report, user=user)
+    # Apps above the registry record the merge here, in this transaction (the change log's
+    # `merged` row: docs/adr/0009).
+    for fn in hooks.get_hooks("after_merge_actors"):
+        fn(loser=loser, survivor=survivor)
     return report
 
 

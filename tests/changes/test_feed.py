@@ -14,6 +14,7 @@ from apps.articles.models import ArticlePage, SyndicationRights
 from apps.changes import jobs, services
 from apps.changes.models import Change, ChangeCounter, Kill, KillCategory
 from apps.changes.selectors import head
+from apps.partners import services as partner_services
 from tests.changes.conftest import feed
 from tests.factories import ArticlePageFactory
 from tests.partners.factories import PartnerFactory, issue_key
@@ -136,7 +137,7 @@ def test_rights_change_yields_rights_tombstone(api, sahel):
 
 def test_losing_a_section_yields_entitlement_tombstones(api, partner, sahel):
     page = ArticlePageFactory(parent=sahel)
-    partner.sections.remove(sahel)
+    partner_services.change_entitlements(partner=partner, remove=[sahel])
     response = api.get("/api/v1/changes/")
     entry = [e for e in response.json()["results"] if e["id"] == page.pk][-1]
     assert (entry["action"], entry["reason"]) == ("tombstone", "entitlement")
@@ -145,7 +146,7 @@ def test_losing_a_section_yields_entitlement_tombstones(api, partner, sahel):
 def test_gaining_a_section_yields_entitlement_upserts(api, partner, west_africa):
     page = ArticlePageFactory(parent=west_africa)
     assert not [e for e in feed(api) if e["id"] == page.pk]
-    partner.sections.add(west_africa)
+    partner_services.change_entitlements(partner=partner, add=[west_africa])
     entry = last(api, page)
     assert (entry["action"], entry["reason"]) == ("upsert", "entitlement")
 

@@ -14,6 +14,7 @@ from apps.articles.models import ArticlePage, SyndicationRights
 from apps.changes import services
 from apps.changes.models import KillCategory
 from apps.core.models import SectionPage
+from apps.partners import services as partner_services
 from tests.factories import ArticlePageFactory
 from tests.partners.factories import PartnerFactory, issue_key
 
@@ -95,9 +96,9 @@ def test_mirror_equals_visible_content(desk, steps):
             page.syndication_rights = SyndicationRights.OWN if own else SyndicationRights.AGENCY_SITE_ONLY
             page.save_revision().publish()
         elif op == "entitle":
-            partner.sections.add(sections[slug])
+            partner_services.change_entitlements(partner=partner, add=[sections[slug]])
         elif op == "unentitle":
-            partner.sections.remove(sections[slug])
+            partner_services.change_entitlements(partner=partner, remove=[sections[slug]])
         elif op == "poll":
             mirror.poll()
 
