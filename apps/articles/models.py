@@ -14,7 +14,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
@@ -30,6 +29,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from apps.articles.blocks import ArticleBodyBlock
+from apps.core.slugs import unique_slug
 
 
 class ArticleKind(models.TextChoices):
@@ -63,7 +63,9 @@ class Author(index.Indexed, models.Model):
     """A person who writes for the desk; bylines point here (a snippet, chosen in the editor)."""
 
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, blank=True, help_text="Leave empty to make one from the name."
+    )
     job_title = models.CharField(max_length=120, blank=True, help_text="e.g. 'Sahel correspondent'.")
     bio = models.TextField(blank=True)
     photo = models.ForeignKey(
@@ -87,7 +89,8 @@ class Author(index.Indexed, models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.slug:
-            self.slug = slugify(self.name)[:120]
+            # Two writers may share a name: the second gets "-2" instead of an IntegrityError.
+            self.slug = unique_slug(Author, self.name, pk=self.pk, max_length=120, fallback="author")
         super().save(*args, **kwargs)
 
 

@@ -9,14 +9,14 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import F, Prefetch, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.utils import timezone
 from wagtail.models import Page
 
 from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, ArticlePage, ArticlePlace
-from apps.core.selectors import public_sections, view_restricted
+from apps.core.selectors import public_sections, published_now, view_restricted
 from apps.registry.models import Actor, Event, Place
 from apps.registry.selectors import public_actors, public_events, public_places
 
@@ -32,13 +32,9 @@ def visible_articles(
     `include_restricted` is only for serving a page after Wagtail's view-restriction hook
     has already admitted the request; every listing, feed and the API leaves it False.
     """
-    now = now or timezone.now()
-    qs = ArticlePage.objects.live()
+    qs = published_now(ArticlePage.objects.all(), now=now)
     if not include_restricted:
         qs = qs.exclude(view_restricted())
-    qs = qs.filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now)).filter(
-        Q(expire_at__isnull=True) | Q(expire_at__gt=now)
-    )
     return qs if sections is None else qs.filter(section_id__in=list(sections))
 
 

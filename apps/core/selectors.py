@@ -23,16 +23,24 @@ def view_restricted() -> Exists:
     )
 
 
-def publicly_visible_pages(*, now: datetime | None = None) -> QuerySet[Page]:
-    """Pages of any type a reader may open: the visibility rule of `visible_articles`, for
-    links that may point at sections, articles or the home page."""
+def published_now(qs: QuerySet[Page], *, now: datetime | None = None) -> QuerySet[Page]:
+    """The visibility rule's time part, for pages of any type: live, gone live, not expired.
+
+    Wagtail routes on `live` alone and its scheduler may not have run yet, so go_live_at and
+    expire_at are checked here too. Every public surface applies it through this function.
+    """
     now = now or timezone.now()
     return (
-        Page.objects.live()
+        qs.live()
         .filter(Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
         .filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
-        .exclude(view_restricted())
     )
+
+
+def publicly_visible_pages(*, now: datetime | None = None) -> QuerySet[Page]:
+    """Pages of any type a reader may open (links may point at sections, articles or the
+    home page): published now and under no view restriction."""
+    return published_now(Page.objects.all(), now=now).exclude(view_restricted())
 
 
 def public_sections():
