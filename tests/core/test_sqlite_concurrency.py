@@ -1,5 +1,9 @@
 """The web process and the task worker write to one SQLite file at the same time without
-"database is locked" (WAL + busy timeout + IMMEDIATE transactions)."""
+"database is locked" (WAL + busy timeout + IMMEDIATE transactions).
+
+Count-based, not time-based: the web process makes a fixed number of writes and the worker a
+fixed number of tasks, so a loaded machine makes the test slower, never different.
+"""
 
 import os
 import sqlite3
@@ -9,23 +13,23 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-WRITE_SECONDS = 4
+WEB_WRITES = 600
+TASK_EVERY = 25  # one task per 25 web writes: 24 tasks the worker writes concurrently
+DRAIN_TIMEOUT_SECONDS = 300  # only a bound on a hung worker, not a measurement
 
 WEB_WRITER = f"""
-import time
 import django
 django.setup()
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from tests.core.concurrency_tasks import store_session_row
 
-deadline = time.monotonic() + {WRITE_SECONDS}
 enqueued = writes = 0
-while time.monotonic() < deadline:
-    # Write as fast as possible; enqueue a task on every 25th request so the worker,
-    # which writes too, can keep up and the queue drains soon after.
+while writes < {WEB_WRITES}:
+    # Write as fast as possible; enqueue a task on every {TASK_EVERY}th request so the worker
+    # writes while the web process does.
     with transaction.atomic():
-        if writes % 25 == 0:
+        if writes % {TASK_EVERY} == 0:
             store_session_row.enqueue(enqueued)
             enqueued += 1
         session = SessionStore()
@@ -82,10 +86,11 @@ def test_web_process_and_worker_write_one_sqlite_file_concurrently(tmp_path):
         )
         assert web.returncode == 0, web.stderr
         enqueued, writes = map(int, web.stdout.strip().splitlines()[-1].split())
-        assert writes > 500, "the web process barely wrote: the test would prove nothing"
+        assert writes == WEB_WRITES
+        assert enqueued == WEB_WRITES // TASK_EVERY
 
         # Let the worker drain the queue (it kept writing during the web loop too).
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + DRAIN_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             with sqlite3.connect(db_path, timeout=30) as conn:
                 pending = conn.execute(
