@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from apps.articles.blocks import ArticleBodyBlock
+from apps.articles.panels import HookedPanels
 from apps.core.slugs import unique_slug
 
 
@@ -164,6 +165,7 @@ class ArticlePage(Page):
         InlinePanel("actor_tags", heading="Actors", label="Actor"),
         InlinePanel("event_tags", heading="Events", label="Event"),
         InlinePanel("place_tags", heading="Places", label="Place"),
+        HookedPanels("register_article_tag_panels", heading="Suggested tags"),
     ]
     editorial_panels = [
         MultiFieldPanel(
