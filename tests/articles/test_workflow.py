@@ -203,3 +203,38 @@ def test_scheduler_makes_a_scheduled_article_go_live(client, sahel):
     assert page.live
     assert visible_articles().filter(pk=page.pk).exists()
     assert client.get(page.url).status_code == 200
+
+
+def test_submit_and_approve_notify_by_mail_without_errors(
+    client, reporter, editor, actor, mailoutbox, django_capture_on_commit_callbacks, caplog
+):
+    from apps.core.models import SectionPage
+
+    sahel = SectionPage.objects.get(slug="sahel")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _create_as(
+            client,
+            reporter,
+            sahel,
+            _article_form(author=AuthorFactory(), actor=actor, action="action-submit"),
+        )
+    # Submitting tells the approvers (the Editors group), not the reporter who submitted.
+    submitted = [mail for mail in mailoutbox if editor.email in mail.to]
+    assert submitted, [mail.to for mail in mailoutbox]
+    assert TITLE in submitted[0].subject
+    assert all(reporter.email not in mail.to for mail in mailoutbox)
+
+    mailoutbox.clear()
+    state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk))
+    approve_url = reverse(
+        "wagtailadmin_pages:workflow_action", args=(page.pk, "approve", state.current_task_state.pk)
+    )
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(approve_url, {"comment": "Good to go."})
+    assert response.status_code == 302
+    # Approval tells the reporter who submitted it.
+    assert [mail.to for mail in mailoutbox if reporter.email in mail.to]
+    assert all(TITLE in mail.subject for mail in mailoutbox)
+    assert "Traceback" not in caplog.text
+    assert not [record for record in caplog.records if record.levelname in {"ERROR", "CRITICAL"}]
