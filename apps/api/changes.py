@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
 from apps.api.exceptions import PROBLEM_CONTENT_TYPE, InvalidParameters, problem, problem_type, safe_full_path
-from apps.api.params import Param
+from apps.api.params import MAX_ID, Param, parse_whole_number
 from apps.api.views import PartnerAPIView, problem_responses
 from apps.changes import selectors
 from apps.changes.models import Action, ObjectType
@@ -24,15 +24,16 @@ MAX_LIMIT = 500
 
 
 def parse_after(raw: str) -> int:
-    if not raw.isdigit():
-        raise ValueError("must be a sequence number (a whole number, 0 to start from the beginning).")
-    return int(raw)
+    try:
+        return parse_whole_number(raw)
+    except ValueError:
+        raise ValueError(
+            f"must be a sequence number (a whole number from 0 to {MAX_ID}, 0 to start from the beginning)."
+        ) from None
 
 
 def parse_limit(raw: str) -> int:
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        raise ValueError(f"must be a whole number from 1 to {MAX_LIMIT}.")
-    return int(raw)
+    return parse_whole_number(raw, minimum=1, maximum=MAX_LIMIT)
 
 
 CHANGE_PARAMS = [
@@ -41,9 +42,14 @@ CHANGE_PARAMS = [
         parse_after,
         "Return changes with a sequence greater than this (the `head` you recorded, or `next_after`).",
         openapi_type=int,
+        limits={"minimum": 0, "maximum": MAX_ID, "format": "int64"},
     ),
     Param(
-        "limit", parse_limit, f"Rows to read, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).", openapi_type=int
+        "limit",
+        parse_limit,
+        f"Rows to read, 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT}).",
+        openapi_type=int,
+        limits={"minimum": 1, "maximum": MAX_LIMIT},
     ),
 ]
 

@@ -6,7 +6,9 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import TooManyFieldsSent
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -54,6 +56,7 @@ PROBLEM_TYPES: dict[int, tuple[str, str]] = {
     404: ("not-found", "Not found"),
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
+    412: ("precondition-failed", "Precondition failed"),
     415: ("unsupported-media-type", "Unsupported media type"),
     429: ("rate-limited", "Too many requests"),
 }
@@ -69,6 +72,12 @@ class InvalidParameters(exceptions.APIException):
         self.invalid_params = invalid
         names = ", ".join(item["name"] for item in invalid)
         super().__init__(f"Invalid query parameter(s): {names}. " + " ".join(i["reason"] for i in invalid))
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = "If-Match or If-Unmodified-Since does not hold for the current version."
+    default_code = "precondition_failed"
 
 
 def problem(status_code: int, detail: str, *, instance: str = "", **extra: Any) -> dict[str, Any]:
@@ -110,6 +119,16 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound("No such resource, or not available to this partner.")
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, TooManyFieldsSent):
+        # Raised when DRF first reads the query (Django's DATA_UPLOAD_MAX_NUMBER_FIELDS guard).
+        exc = InvalidParameters(
+            [
+                {
+                    "name": "query",
+                    "reason": f"At most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query parameters.",
+                }
+            ]
+        )
     if not isinstance(exc, exceptions.APIException):
         return None  # a real bug: let Django log it and answer 500
 

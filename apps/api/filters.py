@@ -13,7 +13,16 @@ from django.db.models import Q, QuerySet
 
 from apps.api.exceptions import InvalidParameters
 from apps.api.pagination import Ordering
-from apps.api.params import Param, Terms, parse_choice, parse_instant, parse_terms
+from apps.api.params import (
+    INSTANT_LIMITS,
+    Param,
+    Terms,
+    as_id,
+    is_numeric,
+    parse_choice,
+    parse_instant,
+    parse_terms,
+)
 from apps.articles.models import ArticleKind, ArticleLanguage, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
 from apps.partners.models import Partner
@@ -22,7 +31,7 @@ from apps.registry.countries import COUNTRY_NAMES
 from apps.registry.models import Actor, ActorKind
 from apps.registry.selectors import public_actors, public_events, public_places
 
-QID = re.compile(r"^[Qq][1-9][0-9]*$")
+QID = re.compile(r"[Qq][1-9][0-9]{0,11}")
 
 ORDERINGS = {
     "-published": Ordering("-published", (("published_at", True), ("page_ptr_id", True))),
@@ -81,9 +90,18 @@ ARTICLE_FILTER_PARAMS = [
     Param("section", parse_one_of_many, "Section slug; `a|b` for any of several."),
     Param("kind", _choices(ArticleKind.values), "Article kind; `a|b` for any of several.", enum=None),
     Param("lang", _choices(ArticleLanguage.values), "Language code; `a|b` for any of several."),
-    Param("published_after", parse_instant, f"First published at or after. {DATE_HELP}"),
-    Param("published_before", parse_instant, f"First published at or before. {DATE_HELP}"),
-    Param("updated_since", parse_instant, f"Meaningfully updated at or after. {DATE_HELP}"),
+    Param(
+        "published_after", parse_instant, f"First published at or after. {DATE_HELP}", limits=INSTANT_LIMITS
+    ),
+    Param(
+        "published_before", parse_instant, f"First published at or before. {DATE_HELP}", limits=INSTANT_LIMITS
+    ),
+    Param(
+        "updated_since",
+        parse_instant,
+        f"Meaningfully updated at or after. {DATE_HELP}",
+        limits=INSTANT_LIMITS,
+    ),
     Param(
         "ordering",
         parse_choice(list(ORDERINGS)),
@@ -104,9 +122,9 @@ def combine_terms(qs: QuerySet, terms: Terms, page_ids_for: Any, ids: list[Any])
 
 def resolve_actors(terms: Terms) -> list[int]:
     """Public actor ids for each term (id, slug or QID), following merges to the survivor."""
-    ints = [int(v) for v in terms.values if v.isdigit()]
-    qids = [v.upper() for v in terms.values if QID.match(v)]
-    slugs = [v for v in terms.values if not v.isdigit() and not QID.match(v)]
+    ints = [pk for pk in map(as_id, terms.values) if pk is not None]
+    qids = [v.upper() for v in terms.values if QID.fullmatch(v)]
+    slugs = [v for v in terms.values if not is_numeric(v) and not QID.fullmatch(v)]
     found = Actor.objects.filter(Q(pk__in=ints) | Q(wikidata_qid__in=qids) | Q(slug__in=slugs)).only(
         "pk", "slug", "wikidata_qid", "merged_into"
     )
@@ -133,7 +151,7 @@ def resolve_actors(terms: Terms) -> list[int]:
         return pk
 
     resolved = {term: final(actor) for term, actor in by_term.items()}
-    wanted = [resolved.get(v.upper() if QID.match(v) else v) for v in terms.values]
+    wanted = [resolved.get(v.upper() if QID.fullmatch(v) else v) for v in terms.values]
     public = set(public_actors().filter(pk__in=[pk for pk in wanted if pk]).values_list("pk", flat=True))
     unknown = [v for v, pk in zip(terms.values, wanted, strict=True) if pk not in public]
     if unknown:
@@ -142,8 +160,8 @@ def resolve_actors(terms: Terms) -> list[int]:
 
 
 def _resolve_by_id_or_slug(name: str, queryset: QuerySet, terms: Terms) -> list[int]:
-    ints = [int(v) for v in terms.values if v.isdigit()]
-    slugs = [v for v in terms.values if not v.isdigit()]
+    ints = [pk for pk in map(as_id, terms.values) if pk is not None]
+    slugs = [v for v in terms.values if not is_numeric(v)]
     rows = queryset.filter(Q(pk__in=ints) | Q(slug__in=slugs)).values_list("pk", "slug")
     by_term = {}
     for pk, slug in rows:

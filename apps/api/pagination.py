@@ -9,7 +9,7 @@ import json
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import reduce
 from typing import Any
 
@@ -18,9 +18,11 @@ from django.utils.dateparse import parse_datetime
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from apps.api.params import DEFAULT_PAGE_SIZE
+from apps.api.params import DEFAULT_PAGE_SIZE, MAX_ID
 
 CURSOR_PARAM = "cursor"
+# Our cursors are a few dozen characters; anything much longer was not made by us.
+MAX_CURSOR_LENGTH = 500
 
 
 class BadCursor(ValueError):
@@ -53,11 +55,13 @@ def encode_cursor(cursor: Cursor) -> str:
 
 def decode_cursor(raw: str) -> Cursor:
     try:
+        if len(raw) > MAX_CURSOR_LENGTH:
+            raise ValueError
         payload = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
         ordering, backwards, values = payload["o"], payload["b"], payload["v"]
         if not isinstance(ordering, str) or not isinstance(backwards, bool) or not isinstance(values, list):
             raise TypeError
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise BadCursor("is not a cursor from a previous response (copy the 'next' link as it is).") from None
     return Cursor(ordering=ordering, backwards=backwards, values=tuple(values))
 
@@ -66,12 +70,17 @@ def _coerce(model: type[Model], field: str, value: Any) -> Any:
     is_key = field in {"id", "pk"} or field.endswith("_id")
     internal = "BigAutoField" if is_key else model._meta.get_field(field).get_internal_type()
     if internal == "DateTimeField":
-        parsed = parse_datetime(value) if isinstance(value, str) else None
-        if parsed is None:
+        try:  # month 13, hour 25 ... raise ValueError; years 1 and 9999 may overflow in UTC
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+            if parsed is not None and parsed.tzinfo is not None:
+                parsed.astimezone(UTC)
+        except (ValueError, OverflowError):
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
             raise BadCursor("is damaged (bad position value).")
         return parsed
     if internal in {"AutoField", "BigAutoField", "IntegerField", "BigIntegerField", "PositiveIntegerField"}:
-        if not isinstance(value, int) or isinstance(value, bool):
+        if not isinstance(value, int) or isinstance(value, bool) or not -MAX_ID <= value <= MAX_ID:
             raise BadCursor("is damaged (bad position value).")
         return value
     if not isinstance(value, str):

@@ -4,13 +4,14 @@ value is a 400 naming it, never silently ignored) and documented in the OpenAPI 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.http import QueryDict
 from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -18,6 +19,14 @@ from apps.api.exceptions import InvalidParameters
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# The largest id or sequence a database column can hold (a signed 64-bit integer): SQLite
+# overflows on anything bigger, so larger numbers never reach a query.
+MAX_ID = 2**63 - 1
+# No parameter of ours needs more; longer values are refused before any parsing.
+MAX_VALUE_LENGTH = 1000
+# C0 control characters but tab and line breaks (NUL included: PostgreSQL text cannot hold it), DEL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DIGITS = re.compile(r"[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -27,11 +36,16 @@ class Param:
     description: str
     openapi_type: Any = OpenApiTypes.STR
     enum: Sequence[str] | None = None
+    # JSON Schema limits stated in the OpenAPI document (minimum, maximum, maxLength, format ...).
+    limits: Mapping[str, Any] = field(default_factory=dict)
 
     def openapi(self) -> OpenApiParameter:
+        schema = {**build_basic_type(self.openapi_type), **self.limits}
+        if "maxLength" not in schema and schema.get("type") == "string" and self.enum is None:
+            schema["maxLength"] = MAX_VALUE_LENGTH
         return OpenApiParameter(
             self.name,
-            self.openapi_type,
+            schema,
             OpenApiParameter.QUERY,
             required=False,
             description=self.description,
@@ -45,6 +59,9 @@ def parse_query(query: QueryDict, params: Sequence[Param]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     invalid: list[dict[str, str]] = []
     for name in query:
+        if len(name) > 100 or CONTROL.search(name):
+            invalid.append({"name": name[:100], "reason": "Unknown parameter (not a parameter name)."})
+            continue
         param = known.get(name)
         if param is None:
             invalid.append(
@@ -56,6 +73,12 @@ def parse_query(query: QueryDict, params: Sequence[Param]) -> dict[str, Any]:
             invalid.append(
                 {"name": name, "reason": f"Give '{name}' once (use ',' for all of, '|' for any of)."}
             )
+            continue
+        if len(raw[0]) > MAX_VALUE_LENGTH:
+            invalid.append({"name": name, "reason": f"'{name}': at most {MAX_VALUE_LENGTH} characters."})
+            continue
+        if CONTROL.search(raw[0]):
+            invalid.append({"name": name, "reason": f"'{name}': must not contain control characters."})
             continue
         try:
             values[name] = param.parse(raw[0])
@@ -69,13 +92,33 @@ def parse_query(query: QueryDict, params: Sequence[Param]) -> dict[str, Any]:
 # Parsers -------------------------------------------------------------------------------------
 
 
+def parse_whole_number(raw: str, *, minimum: int = 0, maximum: int = MAX_ID) -> int:
+    """ASCII digits only ("²" and "٣" are digits to str.isdigit, not to us), within the bounds."""
+    if not DIGITS.fullmatch(raw) or len(raw) > len(str(maximum)) + 1:
+        raise ValueError(f"must be a whole number from {minimum} to {maximum}.")
+    number = int(raw)
+    if not minimum <= number <= maximum:
+        raise ValueError(f"must be from {minimum} to {maximum}, got {raw}.")
+    return number
+
+
+def as_id(term: str) -> int | None:
+    """A term that is a storable id, else None (it may be a slug; an id beyond 64 bits names nothing)."""
+    if not DIGITS.fullmatch(term) or len(term) > 19:
+        return None
+    number = int(term)
+    return number if number <= MAX_ID else None
+
+
+def is_numeric(term: str) -> bool:
+    return DIGITS.fullmatch(term) is not None
+
+
 def parse_page_size(raw: str) -> int:
-    if not raw.isdigit():
-        raise ValueError(f"must be a whole number from 1 to {MAX_PAGE_SIZE}.")
-    size = int(raw)
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise ValueError(f"must be from 1 to {MAX_PAGE_SIZE}, got {size}.")
-    return size
+    return parse_whole_number(raw, minimum=1, maximum=MAX_PAGE_SIZE)
+
+
+PAGE_SIZE_LIMITS = {"minimum": 1, "maximum": MAX_PAGE_SIZE}
 
 
 def parse_nonempty(raw: str) -> str:
@@ -122,6 +165,20 @@ class Instant:
     end: datetime  # a date: the last microsecond of that day (bounds are inclusive)
 
 
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
+
+
+def _representable(moment: datetime) -> datetime:
+    """The instant as given, or, when it lies beyond year 1 or 9999 in UTC (0001-01-01T00:00+05:00),
+    the range's end: every stored time is after (before) it, so the filter means what was asked."""
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return EARLIEST if moment.year == 1 else LATEST
+    return moment
+
+
 def parse_instant(raw: str) -> Instant:
     """`2025-04-03` covers that whole UTC day; an ISO 8601 date-time is that instant (UTC if no offset)."""
     raw = raw.strip()
@@ -132,12 +189,29 @@ def parse_instant(raw: str) -> Instant:
         day = moment = None
     if day is not None:
         start = datetime.combine(day, time.min, tzinfo=UTC)
-        return Instant(start=start, end=start + timedelta(days=1) - timedelta(microseconds=1))
+        end = LATEST if day == date.max else start + timedelta(days=1) - timedelta(microseconds=1)
+        return Instant(start=start, end=end)
     if moment is None:
         raise ValueError(f"'{raw}' is not a date (YYYY-MM-DD) or an ISO 8601 date-time.")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    moment = _representable(moment)
     return Instant(start=moment, end=moment)
+
+
+def parse_day(raw: str) -> date:
+    """A calendar day, YYYY-MM-DD (0001-01-01 to 9999-12-31)."""
+    try:
+        day = parse_date(raw.strip())
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError(f"'{raw}' is not a date (YYYY-MM-DD).")
+    return day
+
+
+INSTANT_LIMITS = {"anyOf": [{"format": "date"}, {"format": "date-time"}]}
+DAY_LIMITS = {"format": "date"}
 
 
 def as_date(value: date | datetime) -> date:

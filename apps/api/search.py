@@ -26,7 +26,9 @@ RELEVANCE = "relevance"
 
 
 def parse_q(raw: str) -> str:
-    text = " ".join(raw.split())
+    # Words are matched, not punctuation; a double quote would end the search backend's quoted
+    # term early (an SQLite FTS syntax error), so it counts as a space.
+    text = " ".join(raw.replace('"', " ").split())
     if not text:
         raise ValueError("must not be empty.")
     if len(text) > MAX_QUERY_LENGTH:
@@ -39,6 +41,7 @@ Q_PARAM = Param(
     parse_q,
     f"Full-text search in headline, standfirst and body. Results come in relevance order (best first) "
     f"over the {SEARCH_CAP} best hits; `ordering=` sorts those hits by date instead.",
+    limits={"minLength": 1, "maxLength": MAX_QUERY_LENGTH},
 )
 
 

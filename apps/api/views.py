@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime
 from typing import Any
 
 from csp.decorators import csp_update
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.parsers import JSONParser
@@ -17,10 +21,10 @@ from rest_framework.views import APIView
 
 from apps.api import facets, ninjs, search, serializers
 from apps.api.authentication import PartnerKeyAuthentication
-from apps.api.caching import ConditionalPartnerMixin
 from apps.api.exceptions import (
     PROBLEM_CONTENT_TYPE,
     InvalidParameters,
+    PreconditionFailed,
     problem_exception_handler,
     problem_response,
     safe_full_path,
@@ -28,11 +32,12 @@ from apps.api.exceptions import (
 from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_param, wants
 from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
 from apps.api.negotiation import JSONFallbackNegotiation
-from apps.api.pagination import BadCursor, Cursor, Ordering, decode_cursor, paginate
-from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
+from apps.api.pagination import MAX_CURSOR_LENGTH, BadCursor, Cursor, Ordering, decode_cursor, paginate
+from apps.api.params import PAGE_SIZE_LIMITS, Param, parse_nonempty, parse_page_size, parse_query
 from apps.api.permissions import IsActivePartner
 from apps.api.selectors import attach_representations, for_representation, partner_articles
 from apps.api.throttling import PartnerKeyThrottle
+from apps.changes.selectors import partner_validator_state
 from apps.partners.models import ApiKey
 from apps.partners.selectors import entitled_sections
 from apps.partners.usage import record_request
@@ -45,10 +50,30 @@ def _parse_cursor_param(raw: str) -> Cursor:
         raise ValueError(str(error)) from None
 
 
+HEAD_HEADER = "X-Newsdesk-Change-Head"
+
+
+def authenticated_key(request: Request) -> ApiKey | None:
+    """The request's key once DRF authenticated it. An error raised before authentication (too many
+    query parameters) must not authenticate (and fail) again while the response is finished."""
+    if not hasattr(request, "_authenticator"):
+        return None
+    return request.auth if isinstance(request.auth, ApiKey) else None
+
+
 PAGE_PARAMS = [
-    Param("page_size", parse_page_size, "Items per page, 1 to 100 (default 20).", openapi_type=int),
     Param(
-        "cursor", _parse_cursor_param, "Opaque position from a previous response's `next` or `previous` link."
+        "page_size",
+        parse_page_size,
+        "Items per page, 1 to 100 (default 20).",
+        openapi_type=int,
+        limits=PAGE_SIZE_LIMITS,
+    ),
+    Param(
+        "cursor",
+        _parse_cursor_param,
+        "Opaque position from a previous response's `next` or `previous` link.",
+        limits={"maxLength": MAX_CURSOR_LENGTH},
     ),
 ]
 
@@ -90,21 +115,82 @@ class PartnerPolicy(ProblemErrors):
     parser_classes = [JSONParser]
 
 
-class PartnerAPIView(PartnerPolicy, ConditionalPartnerMixin, APIView):
-    """Adds validators (ETag, Last-Modified, 304, the change-log head header) and the rate-limit
-    headers, and counts usage per key on every response, errors included."""
+class _NotModified(Exception):
+    def __init__(self, response: HttpResponse):
+        self.response = response
+
+
+class PartnerAPIView(PartnerPolicy, APIView):
+    """The partner API's base view.
+
+    HTTP validators come from the change log: a partner's head (the last change-log row it may
+    receive) moves whenever something it can see changes (publish, edit, unpublish, kill, move,
+    rights, its entitlements, registry records). The ETag hashes that head, the partner, the full
+    path and the Accept header; Last-Modified is the head row's time. They depend on the partner,
+    so Django's `condition` decorator (which runs before DRF authenticates) cannot compute them:
+    `initial` does, after authentication, and answers 304 through Django's own
+    get_conditional_response before any list query runs. Responses are private to the partner.
+    Every response also carries the rate-limit headers and is counted per key, errors included.
+    """
 
     http_method_names = ["get", "head", "options"]
+    # The change feed's body carries the global head, so its validator must follow it too.
+    validators_follow_global_head = False
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # negotiation, key, permission, throttle
+        self.validators: tuple[str, datetime | None, int] | None = None
+        if request.method not in {"GET", "HEAD"} or not isinstance(request.auth, ApiKey):
+            return
+        partner = request.user
+        # Entitlement changes write rows for the partner, so its head already follows them; the
+        # sections go in as a subquery and the validators cost one query.
+        sections = entitled_sections(partner).values("pk")
+        seq, modified, change_head = partner_validator_state(partner_id=partner.pk, section_ids=sections)
+        self.change_head = change_head  # the change feed reads it instead of asking again
+        basis = [
+            str(partner.pk),
+            str(seq),
+            str(change_head.seq) if self.validators_follow_global_head else "",
+            request.get_full_path(),
+            request.META.get("HTTP_ACCEPT", ""),
+        ]
+        etag = '"' + hashlib.sha256("\n".join(basis).encode()).hexdigest()[:32] + '"'
+        self.validators = (etag, modified, change_head.seq)
+        conditional = get_conditional_response(
+            request._request,
+            etag=etag,
+            last_modified=int(modified.timestamp()) if modified is not None else None,
+        )
+        if conditional is not None:
+            if conditional.status_code == 412:
+                raise PreconditionFailed
+            raise _NotModified(conditional)
+
+    def handle_exception(self, exc: Exception) -> Response | HttpResponse:
+        if isinstance(exc, _NotModified):
+            return exc.response
+        return super().handle_exception(exc)
 
     def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)
+        validators = getattr(self, "validators", None)
+        if validators is not None and response.status_code in {200, 304}:
+            etag, modified, current = validators
+            response["ETag"] = etag
+            if modified is not None:
+                response["Last-Modified"] = http_date(modified.timestamp())
+            response[HEAD_HEADER] = str(current)
         state = getattr(request, "rate_limit", None)
         if state is not None:
             response["X-RateLimit-Limit"] = str(state.limit)
             response["X-RateLimit-Remaining"] = str(state.remaining)
             response["X-RateLimit-Reset"] = str(state.reset_in)
-        if isinstance(request.auth, ApiKey):
-            record_request(key_id=request.auth.pk, status=response.status_code, path=safe_full_path(request))
+        key = authenticated_key(request)
+        if key is not None:
+            response["Cache-Control"] = "private, no-cache"
+            patch_vary_headers(response, ["Accept", "Authorization"])
+            record_request(key_id=key.pk, status=response.status_code, path=safe_full_path(request))
         return response
 
     def query(self, params: list[Param]) -> dict[str, Any]:
