@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds per section, per actor and per event, through the visibility rule."""
+"""RSS 2.0 and Atom feeds of the whole site, per section, per actor and per event, through the
+visibility rule."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from apps.articles import selectors
 from apps.articles.models import ArticlePage
-from apps.core.models import SectionPage
+from apps.core.models import DeskSettings, SectionPage
 from apps.core.selectors import public_sections
 from apps.registry.models import Actor, Event
 from apps.registry.selectors import public_actors, public_events
@@ -60,6 +61,26 @@ class ArticleFeed(Feed):
 
     def item_categories(self, item: ArticlePage) -> list[str]:
         return [item.section.title] if item.section_id else []
+
+
+class SiteFeed(ArticleFeed):
+    """Every public section's stories in one feed (the home page's autodiscovery link)."""
+
+    def get_subject(self, **kwargs) -> DeskSettings:
+        return DeskSettings.for_request(self.request)
+
+    def title(self, obj: DeskSettings) -> str:
+        return f"{obj.publisher_name}: latest stories"
+
+    def link(self, obj: DeskSettings) -> str:
+        return "/"
+
+    def description(self, obj: DeskSettings) -> str:
+        return obj.tagline or f"Latest stories from {obj.publisher_name}."
+
+    def articles(self, obj: DeskSettings):
+        in_public_sections = selectors.visible_articles().filter(section__in=public_sections())
+        return selectors.for_listing(selectors.newest_first(in_public_sections))
 
 
 class SectionFeed(ArticleFeed):
@@ -114,6 +135,11 @@ class EventFeed(ArticleFeed):
 
     def articles(self, obj: Event):
         return selectors.articles_about_event(event=obj)
+
+
+class SiteAtomFeed(SiteFeed):
+    feed_type = Atom1Feed
+    subtitle = SiteFeed.description
 
 
 class SectionAtomFeed(SectionFeed):

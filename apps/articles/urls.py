@@ -1,13 +1,18 @@
-"""Feeds and search. Included by newsdesk/urls.py before Wagtail's catch-all."""
+"""Feeds, search and /favicon.ico. Included by newsdesk/urls.py before Wagtail's catch-all."""
 
 from django.urls import path
 
 from apps.articles import feeds, views
+from apps.core.views import favicon
 
 app_name = "articles"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
+    # Core's one public route; newsdesk/urls.py mounts the site's non-page URLs from here.
+    path("favicon.ico", favicon, name="favicon"),
+    path("feeds/rss.xml", feeds.SiteFeed(), name="site_rss"),
+    path("feeds/atom.xml", feeds.SiteAtomFeed(), name="site_atom"),
     path("feeds/sections/<slug:slug>/rss.xml", feeds.SectionFeed(), name="section_rss"),
     path("feeds/sections/<slug:slug>/atom.xml", feeds.SectionAtomFeed(), name="section_atom"),
     path("feeds/actors/<slug:slug>/rss.xml", feeds.ActorFeed(), name="actor_rss"),
