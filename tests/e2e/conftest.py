@@ -133,6 +133,40 @@ class Shots:
         return path
 
 
+def _serial_live_server_thread():
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
+
+    class SerialLiveServerThread(LiveServerThread):
+        """One request at a time. On in-memory SQLite every thread shares the test's single
+        connection, so two overlapping requests (an autosave beside a submit) would corrupt it;
+        Django answers `Connection: close` from a non-threaded server, so the browser never
+        holds it."""
+
+        def _create_server(self, connections_override=None):
+            return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
+
+    return SerialLiveServerThread
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serial when the test database is in-memory SQLite."""
+    import django.test.testcases
+    from django.db import connection
+    from pytest_django.live_server_helper import LiveServer
+
+    threaded = django.test.testcases.LiveServerThread
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        django.test.testcases.LiveServerThread = _serial_live_server_thread()
+    try:
+        server = LiveServer(os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost")
+    finally:
+        django.test.testcases.LiveServerThread = threaded
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def e2e_desk(transactional_db, live_server, desk):
     """The demo desk behind a live server, with known passwords for `editor` and `reporter`.

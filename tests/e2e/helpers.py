@@ -1,4 +1,5 @@
-"""Steps the browser tests share: signing in and opening the sidebar's page explorer."""
+"""Steps the browser tests share. `Person` counts what a person does (each click, each field
+filled, each address typed), so a scenario can state how many actions it costs."""
 
 from __future__ import annotations
 
@@ -7,15 +8,52 @@ import re
 PASSWORD = "e2e-desk-password"
 
 
+class Person:
+    def __init__(self, page) -> None:
+        self.page = page
+        self.actions = 0
+
+    def goto(self, url: str) -> None:
+        self.actions += 1
+        self.page.goto(url)
+
+    def click(self, locator) -> None:
+        self.actions += 1
+        locator.click()
+
+    def fill(self, locator, text: str) -> None:
+        self.actions += 1
+        locator.fill(text)
+
+    def type(self, locator, text: str) -> None:
+        """Type into a rich-text (contenteditable) field, key by key as a person would."""
+        self.actions += 1
+        locator.click()
+        locator.press_sequentially(text)
+
+    def login(self, username: str) -> None:
+        self.goto("/admin/login/")
+        self.fill(self.page.get_by_label("Username"), username)
+        self.fill(self.page.get_by_label("Password"), PASSWORD)
+        self.click(self.page.get_by_role("button", name="Sign in"))
+        self.page.wait_for_url(re.compile(r"/admin/$"))
+
+    def open_explorer(self):
+        """Open Pages in the sidebar; returns the explorer dialog."""
+        self.click(self.page.get_by_role("button", name="Pages"))
+        return self.page.get_by_role("dialog", name="Page explorer")
+
+    def choose(self, chooser_button, name: str) -> None:
+        """Open a chooser, pick the record called `name` in its modal."""
+        self.click(chooser_button)
+        modal = self.page.locator(".modal-dialog")
+        self.click(modal.get_by_role("link", name=name, exact=True))
+        modal.wait_for(state="hidden")
+
+
 def login(page, username: str) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    Person(page).login(username)
 
 
 def open_explorer(page):
-    """Open Pages in the sidebar; returns the explorer dialog."""
-    page.get_by_role("button", name="Pages").click()
-    return page.get_by_role("dialog", name="Page explorer")
+    return Person(page).open_explorer()
