@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from apps.articles import selectors
 from apps.articles.models import ArticlePage
 from apps.core.models import DeskSettings, SectionPage
+from apps.core.public_urls import absolute_url, page_url
 from apps.core.selectors import public_sections
 from apps.registry.models import Actor, Event
 from apps.registry.selectors import public_actors, public_events
@@ -42,11 +43,15 @@ class ArticleFeed(Feed):
     def item_description(self, item: ArticlePage) -> str:
         return item.standfirst
 
+    # Absolute on PUBLIC_BASE_URL: Django's Feed would prefix relative links with the request's host.
+    def feed_url(self, obj) -> str:
+        return absolute_url(self.request.path)
+
     def item_link(self, item: ArticlePage) -> str:
-        return item.get_url(self.request)
+        return page_url(item) or ""
 
     def item_guid(self, item: ArticlePage) -> str:
-        return item.get_full_url(self.request)
+        return page_url(item) or ""
 
     item_guid_is_permalink = True
 
@@ -73,7 +78,7 @@ class SiteFeed(ArticleFeed):
         return f"{obj.publisher_name}: latest stories"
 
     def link(self, obj: DeskSettings) -> str:
-        return "/"
+        return absolute_url("/")
 
     def description(self, obj: DeskSettings) -> str:
         return obj.tagline or f"Latest stories from {obj.publisher_name}."
@@ -94,7 +99,7 @@ class SectionFeed(ArticleFeed):
         return f"{obj.title}: latest stories"
 
     def link(self, obj: SectionPage) -> str:
-        return obj.get_url(self.request)
+        return page_url(obj) or absolute_url("/")
 
     def description(self, obj: SectionPage) -> str:
         return obj.intro or f"Latest stories in {obj.title}."
@@ -111,7 +116,7 @@ class ActorFeed(ArticleFeed):
         return f"Stories about {obj.name}"
 
     def link(self, obj: Actor) -> str:
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
     def description(self, obj: Actor) -> str:
         return f"Latest stories tagged with {obj.name}."
@@ -128,7 +133,7 @@ class EventFeed(ArticleFeed):
         return f"Reporting on {obj.title}"
 
     def link(self, obj: Event) -> str:
-        return obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
     def description(self, obj: Event) -> str:
         return f"Stories that reported {obj.title}."

@@ -30,6 +30,7 @@ from wagtail.search import index
 
 from apps.articles.blocks import ArticleBodyBlock
 from apps.articles.panels import HookedPanels
+from apps.core.public_urls import page_url
 from apps.core.slugs import unique_slug
 
 
@@ -280,7 +281,7 @@ class ArticlePage(Page):
         return context
 
     def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict]:
-        return [{"location": self.get_full_url(request), "lastmod": self.modified_at}]
+        return [{"location": page_url(self), "lastmod": self.modified_at}]
 
     @property
     def modified_at(self) -> datetime | None:

@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from apps.articles.models import ArticleKind, ArticlePage, TagRole
 from apps.core.models import DeskSettings
+from apps.core.public_urls import absolute_url, page_url
 
 # Inside <script>, "</script>" or "<!--" would end or confuse the block: escape <, > and &.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -31,8 +32,7 @@ _SCHEMA_TYPE = {
 def _hero_image_url(page: ArticlePage, request: HttpRequest | None) -> str | None:
     if page.hero_image is None:
         return None
-    url = page.hero_image.get_rendition("fill-1200x630").url
-    return request.build_absolute_uri(url) if request is not None else url
+    return absolute_url(page.hero_image.get_rendition("fill-1200x630").url)
 
 
 def _thing(record: Any, schema_type: str, request: HttpRequest | None) -> dict:
@@ -40,7 +40,7 @@ def _thing(record: Any, schema_type: str, request: HttpRequest | None) -> dict:
     data: dict[str, Any] = {"@type": schema_type, "name": name}
     url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else None
     if url:
-        data["url"] = request.build_absolute_uri(url) if request is not None else url
+        data["url"] = absolute_url(url)
     qid = getattr(record, "wikidata_qid", "")
     if qid:
         data["sameAs"] = f"https://www.wikidata.org/wiki/{qid}"
@@ -64,8 +64,8 @@ def news_article_data(
         "headline": page.title[:110],
         "description": page.standfirst,
         "inLanguage": page.language,
-        "url": page.get_full_url(request),
-        "mainEntityOfPage": page.get_full_url(request),
+        "url": page_url(page),
+        "mainEntityOfPage": page_url(page),
         "datePublished": page.published_at.isoformat() if page.published_at else None,
         "dateModified": page.modified_at.isoformat() if page.modified_at else None,
         "author": [{"@type": "Person", "name": byline.author.name} for byline in bylines or []],
@@ -104,7 +104,7 @@ def open_graph(page: ArticlePage, *, request: HttpRequest | None = None) -> dict
         "og:type": "article",
         "og:title": page.seo_title or page.title,
         "og:description": page.search_description or page.standfirst,
-        "og:url": page.get_full_url(request),
+        "og:url": page_url(page) or "",
         "og:locale": "fr_FR" if page.language == "fr" else "en_GB",
     }
     image = _hero_image_url(page, request)

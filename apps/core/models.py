@@ -12,6 +12,8 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 from wagtail.search import index
 
+from apps.core.public_urls import page_url
+
 
 class ImageRights(models.TextChoices):
     OWN = "own", "Own content (may be syndicated)"
@@ -73,6 +75,13 @@ def hook_context(hook_name: str, page: Page, request: HttpRequest) -> dict:
     return context
 
 
+def public_sitemap_urls(page: Page) -> list[dict]:
+    """Wagtail's sitemap entry, on PUBLIC_BASE_URL instead of the Site record's hostname."""
+    return [
+        {"location": page_url(page), "lastmod": page.last_published_at or page.latest_revision_created_at}
+    ]
+
+
 class HomePage(Page):
     """The site's front page: one per site, directly under the tree root.
 
@@ -94,6 +103,9 @@ class HomePage(Page):
         context.update(hook_context("register_home_page_context", self, request))
         return context
 
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict]:
+        return public_sitemap_urls(self)
+
 
 class SectionPage(Page):
     """A desk section such as "Sahel" or "Analysis".
@@ -113,3 +125,6 @@ class SectionPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(hook_context("register_section_page_context", self, request))
         return context
+
+    def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict]:
+        return public_sitemap_urls(self)

@@ -59,10 +59,11 @@ def test_json_ld_cannot_break_out_of_its_script_block(client, sahel):
     assert "<script>alert(1)" not in html
 
 
-def test_open_graph_and_canonical(client, sahel):
+def test_open_graph_and_canonical(client, sahel, settings):
     article = ArticlePageFactory(parent=sahel, title="Niger closes a foreign base")
     html = client.get(article.url).content.decode()
-    assert f'<link rel="canonical" href="http://localhost{article.url}">' in html
+    # PUBLIC_BASE_URL, not the Site record's "localhost" (tests/articles/test_public_urls.py).
+    assert f'<link rel="canonical" href="{settings.PUBLIC_BASE_URL}{article.url}">' in html
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:title" content="Niger closes a foreign base">' in html
     assert '<meta property="article:section" content="Sahel">' in html

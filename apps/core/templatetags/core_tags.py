@@ -1,6 +1,7 @@
 from django import template
 
 from apps.core.models import SectionPage
+from apps.core.public_urls import absolute_url, page_url
 from apps.core.selectors import public_sections
 
 register = template.Library()
@@ -17,3 +18,14 @@ def section_links(context) -> list[SectionPage]:
     if request is not None:
         request._newsdesk_section_links = sections
     return sections
+
+
+@register.simple_tag
+def public_page_url(page) -> str:
+    """The page's absolute address on PUBLIC_BASE_URL (canonical links), never the Site record's."""
+    return page_url(page) or ""
+
+
+@register.simple_tag
+def public_url(path: str) -> str:
+    return absolute_url(path)
