@@ -74,6 +74,7 @@ class WireImport(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    item_date = models.DateTimeField(null=True, blank=True, help_text="The date the wire copy carries.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,15 +4,28 @@ to an article's latest revision as unconfirmed tags (import and retag), propose 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.html import escape
+from django.utils.text import slugify
+from wagtail.rich_text import RichText
 
-from apps.articles.models import ArticleActor, ArticleEvent, ArticlePage, ArticlePlace, TagOrigin
-from apps.registry.models import Actor
+from apps.articles.models import (
+    ArticleActor,
+    ArticleEvent,
+    ArticlePage,
+    ArticlePlace,
+    SyndicationRights,
+    TagOrigin,
+)
+from apps.core.models import SectionPage
+from apps.registry.models import Actor, Place
 from apps.registry.services import propose_actor
 from apps.tagging import selectors
-from apps.tagging.models import RejectedSuggestion
+from apps.tagging.models import RejectedSuggestion, WireImport
 from apps.tagging.suggestions import SUGGEST_THRESHOLD
+from apps.tagging.wire import WireItem
 
 # suggestion type -> (revision/child relation name, tag model, foreign key name)
 TAG_RELATIONS = {
@@ -107,3 +120,116 @@ def propose_new_actor(*, name: str, kind: str, user=None) -> Actor:
     """A candidate from the panel becomes a proposed actor with its name as an alias-free record:
     public only after an editor approves it (the registry's review rule)."""
     return propose_actor(name=name, kind=kind, description="Proposed from a tag suggestion.", user=user)
+
+
+# ------------------------------------------------------------------------------ wire import
+
+
+@dataclass
+class ImportResult:
+    created: list[ArticlePage] = field(default_factory=list)
+    skipped: int = 0  # items imported before (same source id or content)
+
+
+def _unique_child_slug(section: SectionPage, headline: str) -> str:
+    base = slugify(headline)[:70] or "wire-item"
+    taken = set(section.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _attribution(item: WireItem) -> str:
+    parts = [f"By {item.byline}" if item.byline else "", item.source]
+    return ", ".join(p for p in parts if p)[:200]
+
+
+def _dateline_place(item: WireItem):
+    if not item.dateline:
+        return None
+    places = selectors.current_index().matcher.match(item.dateline).mentions
+    ids = [m.entry.target_id for m in places if m.entry.target_type == "place"]
+    return Place.objects.filter(pk=ids[0]).first() if ids else None
+
+
+def _suggested_tags(item: WireItem) -> dict[str, list]:
+    found = selectors.suggest(
+        headline=item.headline, standfirst=item.standfirst, body="\n\n".join(item.paragraphs), on=item.date
+    ).above(SUGGEST_THRESHOLD)
+    tags = {}
+    for kind, rows in (("actor", found.actors), ("place", found.places), ("event", found.events)):
+        relation, model, fk = TAG_RELATIONS[kind]
+        tags[relation] = [
+            model(
+                **{f"{fk}_id": (r["id"] if isinstance(r, dict) else r.id)},
+                role=r["role"] if isinstance(r, dict) else r.role,
+                relevance=r["relevance"] if isinstance(r, dict) else r.relevance,
+                origin=TagOrigin.SUGGESTED,
+                confirmed=False,
+            )
+            for r in rows
+        ]
+    return tags
+
+
+def import_item(
+    *,
+    item: WireItem,
+    section: SectionPage,
+    source: str,
+    user=None,
+    rights: str = SyndicationRights.AGENCY_SITE_ONLY,
+) -> ArticlePage | None:
+    """One wire item as a draft article, in one transaction; None when it was imported before.
+
+    The import record goes in first: its unique key makes a second (or concurrent) import of the
+    same item fail here, before a page exists. The section row is then locked so two imports
+    into one section never compute the same tree path for their new child.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = WireImport.objects.create(
+                    key=item.key, source=source[:500], user=user, item_date=item.date
+                )
+        except IntegrityError:
+            return None
+        section = SectionPage.objects.select_for_update().get(pk=section.pk)
+        page = ArticlePage(
+            title=item.headline[:255],
+            slug=_unique_child_slug(section, item.headline),
+            standfirst=(item.standfirst or item.paragraphs[0])[:400],
+            body=[("paragraph", RichText(f"<p>{escape(p)}</p>")) for p in item.paragraphs],
+            source_attribution=_attribution(item),
+            syndication_rights=rights,
+            dateline=_dateline_place(item),
+            live=False,
+            owner=user,
+        )
+        section.add_child(instance=page)
+        # Suggested tags live in the draft revision only, unconfirmed, like an editor's draft.
+        for relation, rows in _suggested_tags(item).items():
+            setattr(page, relation, rows)
+        page.save_revision(user=user, log_action=True)
+        record.page = page
+        record.save(update_fields=["page"])
+        return page
+
+
+def import_items(
+    *,
+    items: Iterable[WireItem],
+    section: SectionPage,
+    source: str,
+    user=None,
+    rights: str = SyndicationRights.AGENCY_SITE_ONLY,
+) -> ImportResult:
+    result = ImportResult()
+    for item in items:
+        page = import_item(item=item, section=section, source=source, user=user, rights=rights)
+        if page is None:
+            result.skipped += 1
+        else:
+            result.created.append(page)
+    return result
