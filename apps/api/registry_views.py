@@ -35,7 +35,7 @@ from apps.api.views import PAGE_PARAMS, PartnerAPIView, problem_responses
 from apps.articles.selectors import public_actor_tags, public_event_tags
 from apps.partners.models import Partner
 from apps.registry import selectors as registry
-from apps.registry.models import Actor, ActorRelation, Event, EventParticipant, Place
+from apps.registry.models import Actor, ActorRelation, Event, Place
 
 ARTICLES_PER_RECORD = 20
 
@@ -148,11 +148,11 @@ class ActorListView(RegistryListView):
 ACTOR_DETAIL_PARAMS = [AS_OF, fields_param(rs.ActorDetailSerializer)]
 
 
-def _relation_dict(relation: ActorRelation, actor: Actor, other: Actor, *, current: bool) -> dict[str, Any]:
+def _relation_dict(relation: ActorRelation, *, current: bool) -> dict[str, Any]:
     return {
         "predicate": relation.predicate,
-        "direction": "outgoing" if relation.subject_id == actor.pk else "incoming",
-        "other": rs.actor_ref(other),
+        "direction": "outgoing" if relation.outgoing else "incoming",
+        "other": rs.actor_ref(relation.other),
         "position_title": relation.position_title,
         "start": relation.start_iso or None,
         "start_precision": relation.start_precision,
@@ -172,24 +172,12 @@ def actor_extras(
         extras.aliases = _aliases(actor.aliases.order_by("kind", "text"))
     if wants(fields, "relations"):
         if as_of is not None:
-            relations = list(registry.relations_as_of(actor, as_of))
-            others = {r.pk: (r.object if r.subject_id == actor.pk else r.subject) for r in relations}
-            current = set(others)
+            # Only what may hold on that day; each of them is current on it.
+            relations = registry.relations_as_of(actor, as_of)
         else:
-            # Every relation, each marked with whether it holds today (the same selector's rule).
-            relations = registry.actor_relations(actor)
-            ids = {r.object_id if r.subject_id == actor.pk else r.subject_id for r in relations}
-            counterparts = registry.public_actors().in_bulk(ids) if ids else {}
-            others = {
-                r.pk: counterparts[r.object_id if r.subject_id == actor.pk else r.subject_id]
-                for r in relations
-            }
-            today = registry.relations_as_of(actor, timezone.localdate()).values_list("pk", flat=True)
-            current = set(today) if relations else set()
-        for relation in relations:
-            extras.relations.append(
-                _relation_dict(relation, actor, others[relation.pk], current=relation.pk in current)
-            )
+            # Every relation, each marked with whether it holds today.
+            relations = registry.actor_relations(actor, on=timezone.localdate())
+        extras.relations = [_relation_dict(r, current=r.holds) for r in relations]
     if wants(fields, "events"):
         extras.events = [
             {"event": rs.event_ref(p.event), "role": p.role} for p in registry.actor_participations(actor)
@@ -201,9 +189,9 @@ def actor_extras(
 
 
 def survivor_redirect(request: Request, actor: Actor) -> HttpResponsePermanentRedirect | None:
-    """A merged-away id answers 301 to its public survivor (merges can chain)."""
-    survivor = registry.resolve_merged(actor)
-    if survivor.pk == actor.pk or not survivor.is_public:
+    """A merged-away id answers 301 to its public survivor (the registry's one rule), else None."""
+    survivor = registry.merged_survivor(actor)
+    if survivor is None:
         return None
     location = reverse("api:actor-detail", kwargs={"pk": survivor.pk})
     query = request.META.get("QUERY_STRING", "")
@@ -220,7 +208,7 @@ class ActorDetailView(PartnerAPIView):
         if actor is None:
             raise Http404
         if not actor.is_public:
-            redirect = survivor_redirect(request, actor) if actor.merged_into_id else None
+            redirect = survivor_redirect(request, actor)
             if redirect is None:
                 raise Http404
             return redirect
@@ -262,17 +250,9 @@ EVENT_DETAIL_PARAMS = [fields_param(rs.EventDetailSerializer)]
 def event_extras(event: Event, *, fields, partner: Partner, request: Request) -> Attached:
     extras = Attached(participants=[], date_claims=[], disputed=False, parent=None, articles=[])
     if wants(fields, "participants"):
-        participants = sorted(
-            EventParticipant.objects.filter(event=event, actor__in=registry.public_actors()).select_related(
-                "actor"
-            ),
-            key=lambda p: (
-                registry.ROLE_ORDER.index(p.role) if p.role in registry.ROLE_ORDER else 99,
-                p.actor.name,
-            ),
-        )
         extras.participants = [
-            {"actor": rs.actor_ref(p.actor), "role": p.role, "note": p.note} for p in participants
+            {"actor": rs.actor_ref(p.actor), "role": p.role, "note": p.note}
+            for p in registry.event_participants(event)
         ]
     if wants(fields, "date_claims", "disputed_date"):
         claims = list(event.date_claims.all())
@@ -286,12 +266,9 @@ def event_extras(event: Event, *, fields, partner: Partner, request: Request) ->
             }
             for c in claims
         ]
-        distinct = {(c.date, c.precision) for c in claims}
-        if event.start:
-            distinct.add((event.start, event.start_precision))
-        extras.disputed = len(distinct) > 1
+        extras.disputed = registry.is_date_disputed(event, claims)
     if wants(fields, "parent") and event.parent_id:
-        parent = registry.public_events().filter(pk=event.parent_id).first()
+        parent = registry.public_series(event)
         extras.parent = rs.event_ref(parent) if parent is not None else None
     if wants(fields, "articles"):
         page_ids = public_event_tags().filter(event=event).values("page_id")

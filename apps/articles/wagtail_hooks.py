@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from apps.articles import demo, selectors
+from apps.articles import demo, selectors, views
 from apps.articles.models import EDITORIAL_FIELDS_PERMISSION, Author
 from apps.core.demo import DemoLoader
 from apps.core.services import EDITORS, REPORTERS
@@ -52,3 +52,7 @@ def home_listings(page: Page, request: HttpRequest) -> dict:
 def section_listing(page: Page, request: HttpRequest) -> dict:
     return selectors.section_page_context(page, page_number=request.GET.get("page"))
 
+
+# The registry's actor and event pages list the visible articles tagged with them.
+hooks.register("register_actor_page_context", views.actor_page_articles)
+hooks.register("register_event_page_context", views.event_page_articles)

@@ -16,13 +16,14 @@ A missing start means "since before our records" and matches in both readings.
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.registry import dates
+from apps.registry.graph import RelationshipGraph, relationship_graph
 from apps.registry.models import (
     Actor,
     ActorRelation,
@@ -61,26 +62,50 @@ def at_public_place() -> Q:
 # ---------------------------------------------------------------------------- time-bounded relations
 
 
+def _started(on: dt.date, *, strict: bool) -> Q:
+    field = "start_upper" if strict else "start"
+    return Q(start__isnull=True) | Q(**{f"{field}__lte": on})
+
+
+def _not_ended(on: dt.date, *, strict: bool) -> Q:
+    field = "end" if strict else "end_upper"
+    return Q(end__isnull=True) | Q(**{f"{field}__gte": on})
+
+
 def holds_on(on: dt.date, *, strict: bool = False) -> Q:
-    """The Q for "this relation holds on ``on``" (see the module docstring)."""
-    if strict:
-        started = Q(start__isnull=True) | Q(start_upper__lte=on)
-        not_ended = Q(end__isnull=True) | Q(end__gte=on)
-    else:
-        started = Q(start__isnull=True) | Q(start__lte=on)
-        not_ended = Q(end__isnull=True) | Q(end_upper__gte=on)
-    return started & not_ended
+    """The Q for "this relation holds on ``on``" (see the module docstring): the only definition.
+
+    Relations read into memory carry it as annotations (``with_holding``), never a Python copy.
+    """
+    return _started(on, strict=strict) & _not_ended(on, strict=strict)
 
 
-def relations_as_of(actor: Actor, on: dt.date, *, strict: bool = False) -> QuerySet[ActorRelation]:
+def with_holding(qs: QuerySet[ActorRelation], on: dt.date) -> QuerySet[ActorRelation]:
+    """Annotate ``holds`` (holds on ``on``) and ``ended`` (ended before ``on``), default reading."""
+    return qs.annotate(
+        holds=ExpressionWrapper(holds_on(on), output_field=BooleanField()),
+        ended=ExpressionWrapper(~_not_ended(on, strict=False), output_field=BooleanField()),
+    )
+
+
+def _with_counterparts(actor: Actor, relations: QuerySet[ActorRelation]) -> list[ActorRelation]:
+    """Read the relations, each with ``other`` (the counterpart) and ``outgoing`` (actor is subject)."""
+    rows = list(relations.select_related("subject", "object"))
+    for relation in rows:
+        relation.outgoing = relation.subject_id == actor.pk
+        relation.other = relation.object if relation.outgoing else relation.subject
+    return rows
+
+
+def relations_as_of(actor: Actor, on: dt.date, *, strict: bool = False) -> list[ActorRelation]:
     """Relations of ``actor`` (as subject or object) that hold on ``on``, between public actors."""
     public = public_actors()
-    return (
-        ActorRelation.objects.filter(Q(subject=actor) | Q(object=actor))
+    return _with_counterparts(
+        actor,
+        with_holding(ActorRelation.objects.filter(Q(subject=actor) | Q(object=actor)), on)
         .filter(holds_on(on, strict=strict))
         .filter(subject__in=public, object__in=public)
-        .select_related("subject", "object")
-        .order_by("predicate", "start", "pk")
+        .order_by("predicate", "start", "pk"),
     )
 
 
@@ -135,15 +160,22 @@ class ActorProfile:
     participations: list[EventParticipant] = field(default_factory=list)
 
 
-def actor_relations(actor: Actor) -> list[ActorRelation]:
-    """Every relation of ``actor`` with a public counterpart, both directions, in one query."""
+def actor_relations(actor: Actor, *, on: dt.date | None = None) -> list[ActorRelation]:
+    """Every relation of ``actor`` with a public counterpart, both directions, in one query.
+
+    Each carries ``holds``/``ended`` for the day ``on`` (default today) and ``other``, the
+    counterpart, and ``outgoing`` (the actor is the subject).
+    """
+    on = on or timezone.localdate()
     public = public_actors()
-    return list(
-        ActorRelation.objects.filter(
-            Q(subject=actor, object__in=public) | Q(object=actor, subject__in=public)
-        )
-        .select_related("subject", "object")
-        .order_by("start", "pk")
+    return _with_counterparts(
+        actor,
+        with_holding(
+            ActorRelation.objects.filter(
+                Q(subject=actor, object__in=public) | Q(object=actor, subject__in=public)
+            ),
+            on,
+        ).order_by("start", "pk"),
     )
 
 
@@ -217,145 +249,78 @@ def _relation_sentence(relation: ActorRelation) -> str:
     return f"{relation.subject.name} {relation.get_predicate_display()} {relation.object.name}{title}"
 
 
-# ---------------------------------------------------------------------------- relationship picture
-
-
-@dataclass(frozen=True)
-class GraphNode:
-    actor: Actor
-    x: float
-    y: float
-    label_anchor: str
-    label_y: float
-
-
-@dataclass(frozen=True)
-class GraphEdge:
-    node: GraphNode
-    label: str
-    current: bool
-    predicate: str
-    label_x: float
-    label_y: float
-    # The line runs subject -> object (arrowhead at the object), stopping short of both circles.
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    directed: bool
-
-
-@dataclass
-class RelationshipGraph:
-    width: int
-    height: int
-    cx: float
-    cy: float
-    centre: Actor
-    edges: list[GraphEdge]
-
-    @property
-    def centre_label_y(self) -> float:
-        return self.cy + 36
-
-
-def relationship_graph(
-    actor: Actor, relations: list[ActorRelation], *, on: dt.date, width: int = 760, height: int = 460
-) -> RelationshipGraph:
-    """A radial layout: the actor in the middle, each counterpart on a circle around it.
-
-    Several relations to the same counterpart share one spoke and one label, so the picture
-    stays readable however many relations there are. Arrows point from subject to object.
-    """
-    by_other: dict[int, list[ActorRelation]] = {}
-    others: dict[int, Actor] = {}
-    for relation in relations:
-        other = relation.object if relation.subject_id == actor.pk else relation.subject
-        others[other.pk] = other
-        by_other.setdefault(other.pk, []).append(relation)
-    cx, cy = width / 2, height / 2
-    radius = min(width, height) / 2 - 55
-    edges: list[GraphEdge] = []
-    count = len(others)
-    for i, (other_pk, rels) in enumerate(sorted(by_other.items(), key=lambda item: others[item[0]].name)):
-        angle = -math.pi / 2 + 2 * math.pi * i / max(count, 1)
-        cos, sin = math.cos(angle), math.sin(angle)
-        x, y = cx + radius * cos, cy + radius * sin
-        anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
-        label_y = y + (24 if sin > 0.3 else (-15 if sin < -0.3 else 4))
-        node = GraphNode(
-            actor=others[other_pk], x=round(x, 1), y=round(y, 1), label_anchor=anchor, label_y=label_y
-        )
-        outgoing = {rel.subject_id == actor.pk for rel in rels}
-        directed = len(outgoing) == 1
-        # Inner end just outside the centre circle (r=16), outer end outside the node (r=9) plus the arrowhead.
-        inner = (cx + 20 * cos, cy + 20 * sin)
-        outer = (cx + (radius - 14) * cos, cy + (radius - 14) * sin)
-        start, end = (inner, outer) if outgoing == {True} or not directed else (outer, inner)
-        edges.append(
-            GraphEdge(
-                node=node,
-                label="; ".join(sorted({rel.position_title or rel.get_predicate_display() for rel in rels})),
-                current=any(_holds(rel, on) for rel in rels),
-                predicate=rels[0].predicate,
-                label_x=round(cx + (x - cx) * 0.55, 1),
-                label_y=round(cy + (y - cy) * 0.55 - 4, 1),
-                x1=round(start[0], 1),
-                y1=round(start[1], 1),
-                x2=round(end[0], 1),
-                y2=round(end[1], 1),
-                directed=directed,
-            )
-        )
-    return RelationshipGraph(width=width, height=height, cx=cx, cy=cy, centre=actor, edges=edges)
-
-
-def _holds(relation: ActorRelation, on: dt.date) -> bool:
-    """Python twin of ``holds_on`` (default reading) for relations already in memory."""
-    started = relation.start is None or relation.start <= on
-    not_ended = relation.end is None or (relation.end_upper or relation.end) >= on
-    return started and not_ended
-
-
 def actor_profile(actor: Actor, *, on: dt.date | None = None) -> ActorProfile:
     """Everything the actor page shows, in a fixed number of queries whatever the record's size.
 
-    Apps that add to the page (articles tagged with the actor) extend the view's context with
-    their own selector rather than adding queries inside the template.
+    Apps that add to the page (articles tagged with the actor) register an
+    ``register_actor_page_context`` hook rather than adding queries inside the template.
     """
-    on = on or timezone.localdate()
-    relations = actor_relations(actor)
+    relations = actor_relations(actor, on=on)
     participations = actor_participations(actor)
     current: list[RelationView] = []
     past: list[RelationView] = []
     for relation in relations:
-        outgoing = relation.subject_id == actor.pk
-        view = RelationView(
-            relation=relation, other=relation.object if outgoing else relation.subject, outgoing=outgoing
-        )
+        view = RelationView(relation=relation, other=relation.other, outgoing=relation.outgoing)
         # Past = ended before ``on``; a relation that starts later is listed as current, not past.
-        ended = relation.end is not None and (relation.end_upper or relation.end) < on
-        (past if ended else current).append(view)
+        (past if relation.ended else current).append(view)
     return ActorProfile(
         actor=actor,
         aliases=list(actor.aliases.all()),
         current=current,
         past=past,
         timeline=actor_timeline(actor, relations=relations, participations=participations),
-        graph=relationship_graph(actor, relations, on=on),
+        graph=relationship_graph(actor, relations),
         participations=participations,
     )
 
 
-def resolve_merged(actor: Actor, *, max_hops: int = 10) -> Actor:
-    """Follow ``merged_into`` to the surviving record (merges can chain)."""
-    seen = {actor.pk}
-    while actor.merged_into_id and len(seen) <= max_hops:
-        actor = Actor.objects.get(pk=actor.merged_into_id)
-        if actor.pk in seen:
+# ---------------------------------------------------------------------------- merged actors
+
+MAX_MERGE_HOPS = 10
+
+
+def resolve_merged_ids(ids: Iterable[int]) -> dict[int, int]:
+    """Each actor id mapped to the id of the record it was finally merged into (itself if none).
+
+    Merges can chain (A into B, later B into C): one query per hop for the whole batch, at
+    most ``MAX_MERGE_HOPS``; a cycle stops where it closes. Unknown ids map to themselves.
+    """
+    ids = list(ids)
+    next_of: dict[int, int | None] = {}
+    pending = set(ids)
+    for _ in range(MAX_MERGE_HOPS + 1):
+        pending -= next_of.keys()
+        if not pending:
             break
-        seen.add(actor.pk)
-    return actor
+        found = dict(Actor.objects.filter(pk__in=pending).values_list("pk", "merged_into_id"))
+        next_of.update({pk: found.get(pk) for pk in pending})
+        pending = {nxt for nxt in found.values() if nxt is not None}
+    resolved: dict[int, int] = {}
+    for start in ids:
+        pk, seen = start, {start}
+        while next_of.get(pk) is not None and next_of[pk] not in seen and len(seen) <= MAX_MERGE_HOPS:
+            pk = next_of[pk]
+            seen.add(pk)
+        resolved[start] = pk
+    return resolved
+
+
+def resolve_merged(actor: Actor) -> Actor:
+    """The surviving record ``actor`` was merged into (``actor`` itself when it was not)."""
+    if not actor.merged_into_id:
+        return actor
+    return Actor.objects.get(pk=resolve_merged_ids([actor.pk])[actor.pk])
+
+
+def merged_survivor(actor: Actor) -> Actor | None:
+    """Where a non-public actor's URL goes: its public survivor if it was merged away, else None.
+
+    The one "merged: 301 to the survivor, otherwise 404" rule of the actor page and the API.
+    """
+    if not actor.merged_into_id:
+        return None
+    survivor = resolve_merged(actor)
+    return survivor if survivor.pk != actor.pk and survivor.is_public else None
 
 
 # ---------------------------------------------------------------------------- indexes and event page
@@ -401,25 +366,42 @@ class EventProfile:
     children: list[Event]
 
 
+def event_participants(event: Event) -> list[EventParticipant]:
+    """Public participants in reading order (``ROLE_ORDER``, then name): one query."""
+    participants = event.participants.filter(actor__in=public_actors()).select_related("actor")
+    return sorted(
+        participants,
+        key=lambda p: (ROLE_ORDER.index(p.role) if p.role in ROLE_ORDER else len(ROLE_ORDER), p.actor.name),
+    )
+
+
+def is_date_disputed(event: Event, claims: Iterable[EventDateClaim]) -> bool:
+    """Sources disagree when the claims and the event's own start give more than one date."""
+    distinct = {(claim.date, claim.precision) for claim in claims}
+    if event.start:
+        distinct.add((event.start, event.start_precision))
+    return len(distinct) > 1
+
+
+def public_series(event: Event) -> Event | None:
+    """The series the event belongs to, when that series is public."""
+    if not event.parent_id:
+        return None
+    return public_events().filter(pk=event.parent_id).first()
+
+
 def event_profile(event: Event) -> EventProfile:
     """The event page's data in a fixed number of queries (participants, claims, series)."""
-    participants = sorted(
-        event.participants.filter(actor__in=public_actors()).select_related("actor"),
-        key=lambda p: (ROLE_ORDER.index(p.role) if p.role in ROLE_ORDER else 99, p.actor.name),
-    )
     grouped: dict[str, list[EventParticipant]] = {}
-    for participant in participants:
+    for participant in event_participants(event):
         grouped.setdefault(participant.get_role_display(), []).append(participant)
     claims = list(event.date_claims.all())
-    distinct_dates = {(claim.date, claim.precision) for claim in claims}
-    if event.start:
-        distinct_dates.add((event.start, event.start_precision))
     children = list(public_events().filter(parent=event).order_by("start", "title"))
     return EventProfile(
         event=event,
         participants_by_role=list(grouped.items()),
         date_claims=claims,
-        disputed=len(distinct_dates) > 1,
+        disputed=is_date_disputed(event, claims),
         children=children,
     )
 

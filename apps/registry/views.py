@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from wagtail import hooks
 
 from apps.registry import selectors
 from apps.registry.countries import COUNTRIES
-from apps.registry.models import Actor, ActorKind, Event, EventType
+from apps.registry.models import Actor, ActorKind, EventType
 
 PAGE_SIZE = 50
 
-# Other apps add sections to the actor and event pages by appending a function here (in their
-# AppConfig.ready()); each takes the request and the record and returns extra context. Each
-# provider must run a fixed number of queries so the page's query count stays flat.
-actor_context_providers: list[Callable[[HttpRequest, Actor], dict]] = []
-event_context_providers: list[Callable[[HttpRequest, Event], dict]] = []
+# Apps above the registry add sections to the actor and event pages through the
+# `register_actor_page_context` / `register_event_page_context` hooks: fn(request, record) -> dict.
+# Each must run a fixed number of queries so the page's query count stays flat.
+ACTOR_PAGE_CONTEXT_HOOK = "register_actor_page_context"
+EVENT_PAGE_CONTEXT_HOOK = "register_event_page_context"
 
 _COUNTRY_CHOICES = [("", "Any country"), *COUNTRIES]
 
@@ -52,16 +51,14 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
     actor = Actor.objects.select_related("image").filter(slug=slug).first()
     if actor is None:
         raise Http404("No such actor")
-    if actor.merged_into_id:
-        survivor = selectors.resolve_merged(actor)
-        if survivor.is_public:
-            return redirect(survivor.get_absolute_url(), permanent=True)
-        raise Http404("No such actor")
     if not actor.is_public:
-        raise Http404("No such actor")
+        survivor = selectors.merged_survivor(actor)
+        if survivor is None:
+            raise Http404("No such actor")
+        return redirect(survivor.get_absolute_url(), permanent=True)
     context = {"actor": actor, "profile": selectors.actor_profile(actor)}
-    for provider in actor_context_providers:
-        context.update(provider(request, actor))
+    for fn in hooks.get_hooks(ACTOR_PAGE_CONTEXT_HOOK):
+        context.update(fn(request, actor))
     return render(request, "registry/actor_detail.html", context)
 
 
@@ -81,8 +78,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if event is None:
         raise Http404("No such event")
     context = {"event": event, "profile": selectors.event_profile(event)}
-    for provider in event_context_providers:
-        context.update(provider(request, event))
+    for fn in hooks.get_hooks(EVENT_PAGE_CONTEXT_HOOK):
+        context.update(fn(request, event))
     return render(request, "registry/event_detail.html", context)
 
 

@@ -185,6 +185,21 @@ def list_slugs(api, url: str, params: dict) -> list[str]:
     return [item["slug"] for item in body["results"]]
 
 
+def test_actors_with_the_same_name_page_in_id_order_each_exactly_once(api, desk):
+    """The id tie-break: a keyset on the name alone would skip namesakes across a page edge."""
+    namesakes = [ActorFactory(name="Same Name").pk for _ in range(5)]
+    ActorFactory(name="Another Name")
+    seen: list[int] = []
+    url, params = "/api/v1/actors/", {"page_size": 2}
+    for _ in range(10):  # bounded: a broken cursor fails instead of looping
+        body = ok(api.get(url, params))
+        seen += [row["id"] for row in body["results"] if row["name"] == "Same Name"]
+        if body["next"] is None:
+            break
+        url, params = body["next"], {}
+    assert seen == sorted(namesakes)
+
+
 def test_actor_filters_kind_and_country(api, registry):
     assert set(list_slugs(api, "/api/v1/actors/", {"kind": "alliance"})) >= {"aes", "ecowas"}
     assert all(
