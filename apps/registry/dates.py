@@ -81,3 +81,13 @@ def iso_partial(value: dt.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return f"{value.year:04d}-{value.month:02d}"
     return value.isoformat()
+
+
+def parse_partial(text: str) -> tuple[dt.date, str]:
+    """The inverse of ``iso_partial``: "2022" → (2022-01-01, year), "2022-01", "2025-04-03"."""
+    parts = [int(part) for part in text.split("-")]
+    if len(parts) == 1:
+        return dt.date(parts[0], 1, 1), DatePrecision.YEAR
+    if len(parts) == 2:
+        return dt.date(parts[0], parts[1], 1), DatePrecision.MONTH
+    return dt.date(*parts), DatePrecision.DAY

@@ -1,1048 +1,173 @@
 """The demo registry: the Sahel story's actors, relations, places and events, in the desk's words.
 
-Loaded by ``manage.py load_demo`` (apps.core EXTRA_LOADERS). Idempotent: records are keyed by
-slug (or by their natural key for child rows) and brought up to date on every run.
+The records are data (``demo_data/*.json``; dates as partial ISO strings: "2023", "2025-01",
+"2025-04-03"); this module only reads them. Registered with the ``register_demo_loader`` hook
+(apps/registry/wagtail_hooks.py) and run by ``manage.py load_demo``.
+
+Rerunning it creates what is missing and touches nothing else: a record that already exists
+(by slug) is left exactly as it is, with its aliases, relations, participants and date claims,
+so an editor's change survives and an unchanged demo writes no row (and no change-log entry).
+Normalisation (QIDs, alias folding, first-day dates) is the models' own, applied on save.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
+from apps.registry.dates import DatePrecision, parse_partial
 from apps.registry.models import (
     Actor,
-    ActorKind,
     ActorRelation,
     Alias,
-    AliasKind,
     Event,
     EventDateClaim,
     EventParticipant,
-    EventStatus,
-    EventType,
-    ParticipantRole,
     Place,
-    PlaceKind,
-    Predicate,
     ReviewStatus,
 )
-from apps.registry.text import fold
 
-Y, M, D = "year", "month", "day"
-A = AliasKind
-
-# slug, name, kind, country, QID, description, [(alias, language, alias kind, case-sensitive)]
-ACTORS: list[tuple[str, str, str, str, str, str, list[tuple[str, str, str, bool]]]] = [
-    (
-        "mali",
-        "Mali",
-        ActorKind.STATE,
-        "ML",
-        "Q912",
-        "Landlocked Sahel state run by a military government since the coups of 2020 and 2021; a founder of the AES.",
-        [
-            ("Republic of Mali", "en", A.NAME, False),
-            ("République du Mali", "fr", A.NAME, False),
-            ("Bamako", "", A.METONYM, False),
-            ("Malian", "en", A.DEMONYM, False),
-            ("Malien", "fr", A.DEMONYM, False),
-        ],
-    ),
-    (
-        "burkina-faso",
-        "Burkina Faso",
-        ActorKind.STATE,
-        "BF",
-        "Q965",
-        "Sahel state under military rule since 2022 and one of the three members of the AES.",
-        [
-            ("Burkina", "", A.NAME, False),
-            ("Upper Volta", "en", A.FORMER_NAME, False),
-            ("Ouagadougou", "", A.METONYM, False),
-            ("Burkinabe", "en", A.DEMONYM, False),
-            ("Burkinabè", "fr", A.DEMONYM, False),
-        ],
-    ),
-    (
-        "niger",
-        "Niger",
-        ActorKind.STATE,
-        "NE",
-        "Q1032",
-        "Sahel state whose army seized power in July 2023; it later sent French and US forces home.",
-        [
-            ("Republic of Niger", "en", A.NAME, False),
-            ("République du Niger", "fr", A.NAME, False),
-            ("Niamey", "", A.METONYM, False),
-            ("Nigerien", "en", A.DEMONYM, False),
-            ("Nigérien", "fr", A.DEMONYM, False),
-        ],
-    ),
-    (
-        "france",
-        "France",
-        ActorKind.STATE,
-        "FR",
-        "Q142",
-        "Former colonial power in the Sahel whose troops and ambassadors the AES states asked to leave.",
-        [
-            ("French Republic", "en", A.NAME, False),
-            ("Paris", "", A.METONYM, False),
-            ("French", "en", A.DEMONYM, False),
-            ("Élysée", "", A.METONYM, False),
-        ],
-    ),
-    (
-        "russia",
-        "Russia",
-        ActorKind.STATE,
-        "RU",
-        "Q159",
-        "The partner the AES states turned to for military, diplomatic and economic cooperation.",
-        [
-            ("Russian Federation", "en", A.NAME, False),
-            ("Moscow", "", A.METONYM, False),
-            ("Kremlin", "", A.METONYM, False),
-            ("Russian", "en", A.DEMONYM, False),
-            ("Russie", "fr", A.NAME, False),
-        ],
-    ),
-    (
-        "ukraine",
-        "Ukraine",
-        ActorKind.STATE,
-        "UA",
-        "Q212",
-        "Accused by Mali of backing rebels in its north; Mali and Niger broke off relations in 2024.",
-        [
-            ("Kyiv", "", A.METONYM, False),
-            ("Kiev", "", A.SPELLING_VARIANT, False),
-            ("Ukrainian", "en", A.DEMONYM, False),
-        ],
-    ),
-    (
-        "united-states",
-        "United States",
-        ActorKind.STATE,
-        "US",
-        "Q30",
-        "Kept a drone base in Niger under AFRICOM until Niger's government asked its forces to leave.",
-        [
-            ("United States of America", "en", A.NAME, False),
-            ("USA", "", A.ACRONYM, True),
-            ("US", "", A.ACRONYM, True),
-            ("Washington", "", A.METONYM, False),
-            ("American", "en", A.DEMONYM, False),
-        ],
-    ),
-    (
-        "chad",
-        "Chad",
-        ActorKind.STATE,
-        "TD",
-        "Q657",
-        "Central Sahel state that also asked French troops to withdraw.",
-        [
-            ("Tchad", "fr", A.NAME, False),
-            ("N'Djamena", "", A.METONYM, False),
-            ("Chadian", "en", A.DEMONYM, False),
-        ],
-    ),
-    (
-        "libya",
-        "Libya",
-        ActorKind.STATE,
-        "LY",
-        "Q1016",
-        "North African state whose 2011 war is often cited as a cause of the Sahel's insecurity.",
-        [
-            ("Tripoli", "", A.METONYM, False),
-            ("Libyan", "en", A.DEMONYM, False),
-            ("Libye", "fr", A.NAME, False),
-        ],
-    ),
-    (
-        "somalia",
-        "Somalia",
-        ActorKind.STATE,
-        "SO",
-        "Q1045",
-        "Horn of Africa state that appears in the desk's coverage of foreign bases and recognition.",
-        [("Mogadishu", "", A.METONYM, False), ("Somali", "en", A.DEMONYM, False)],
-    ),
-    (
-        "somaliland",
-        "Somaliland",
-        ActorKind.STATE,
-        "SO",
-        "Q34754",
-        "Self-declared state in northern Somalia whose port of Berbera draws foreign interest.",
-        [("Hargeisa", "", A.METONYM, False)],
-    ),
-    (
-        "dr-congo",
-        "Democratic Republic of the Congo",
-        ActorKind.STATE,
-        "CD",
-        "Q974",
-        "Central African state that appears in coverage of Russian and Western security deals.",
-        [
-            ("DRC", "", A.ACRONYM, True),
-            ("DR Congo", "en", A.NAME, False),
-            ("RDC", "fr", A.ACRONYM, True),
-            ("Kinshasa", "", A.METONYM, False),
-            ("Congo-Kinshasa", "", A.NAME, False),
-        ],
-    ),
-    (
-        "aes",
-        "Alliance of Sahel States",
-        ActorKind.ALLIANCE,
-        "",
-        "",
-        "Confederation of Mali, Burkina Faso and Niger, founded by the Liptako-Gourma Charter in 2023.",
-        [
-            ("AES", "", A.ACRONYM, True),
-            ("Alliance des États du Sahel", "fr", A.NAME, False),
-            ("Sahel Alliance", "en", A.SPELLING_VARIANT, False),
-            ("Confederation of Sahel States", "en", A.NAME, False),
-        ],
-    ),
-    (
-        "ecowas",
-        "Economic Community of West African States",
-        ActorKind.ALLIANCE,
-        "",
-        "Q161549",
-        "West Africa's regional bloc, which the three AES states left with effect from January 2025.",
-        [
-            ("ECOWAS", "", A.ACRONYM, True),
-            ("CEDEAO", "fr", A.ACRONYM, True),
-            ("Communauté économique des États de l'Afrique de l'Ouest", "fr", A.NAME, False),
-        ],
-    ),
-    (
-        "african-union",
-        "African Union",
-        ActorKind.ORGANIZATION,
-        "",
-        "Q7159",
-        "Continental body of African states, headquartered in Addis Ababa.",
-        [
-            ("AU", "", A.ACRONYM, True),
-            ("Union africaine", "fr", A.NAME, False),
-            ("UA", "fr", A.ACRONYM, True),
-        ],
-    ),
-    (
-        "nato",
-        "NATO",
-        ActorKind.ALLIANCE,
-        "",
-        "Q7184",
-        "Western military alliance; its 2011 Libya campaign is a recurring reference in Sahel politics.",
-        [("North Atlantic Treaty Organization", "en", A.NAME, False), ("OTAN", "fr", A.ACRONYM, True)],
-    ),
-    (
-        "takuba",
-        "Takuba Task Force",
-        ActorKind.MILITARY_UNIT,
-        "",
-        "",
-        "European special forces task force under French command, withdrawn from Mali in 2022.",
-        [("Takuba", "", A.NAME, False), ("Task Force Takuba", "en", A.SPELLING_VARIANT, False)],
-    ),
-    (
-        "africom",
-        "United States Africa Command",
-        ActorKind.MILITARY_UNIT,
-        "US",
-        "",
-        "The US military command for Africa; it ran the drone base in Niger that closed in 2024.",
-        [("AFRICOM", "", A.ACRONYM, True), ("US Africa Command", "en", A.SPELLING_VARIANT, False)],
-    ),
-    (
-        "pentagon",
-        "United States Department of Defense",
-        ActorKind.ORGANIZATION,
-        "US",
-        "",
-        "The US defence ministry, often referred to by the name of its headquarters.",
-        [("Pentagon", "", A.METONYM, False), ("DoD", "", A.ACRONYM, True)],
-    ),
-    (
-        "french-armed-forces",
-        "French Armed Forces",
-        ActorKind.MILITARY_UNIT,
-        "FR",
-        "",
-        "France's military, which left Mali in 2022 and Niger in 2023.",
-        [("French army", "en", A.SPELLING_VARIANT, False), ("Forces armées françaises", "fr", A.NAME, False)],
-    ),
-    (
-        "malian-armed-forces",
-        "Malian Armed Forces",
-        ActorKind.MILITARY_UNIT,
-        "ML",
-        "",
-        "Mali's military, in power since 2020.",
-        [("FAMa", "", A.ACRONYM, True), ("Forces armées maliennes", "fr", A.NAME, False)],
-    ),
-    (
-        "aes-joint-force",
-        "AES Joint Force",
-        ActorKind.MILITARY_UNIT,
-        "",
-        "",
-        "The alliance's planned unified force, put at 5,000 troops or more in reports from January 2025.",
-        [
-            ("Unified Force of the AES", "en", A.SPELLING_VARIANT, False),
-            ("joint force of the AES", "en", A.NAME, False),
-        ],
-    ),
-    (
-        "wagner-group",
-        "Wagner Group",
-        ActorKind.ARMED_GROUP,
-        "RU",
-        "",
-        "Russian private military company that deployed to Mali alongside the army.",
-        [("Wagner", "", A.NAME, False)],
-    ),
-    (
-        "black-sea-grain-deal",
-        "Black Sea Grain Initiative",
-        ActorKind.OTHER,
-        "",
-        "",
-        "Wartime arrangement for Ukrainian grain exports, cited in coverage of food prices in the Sahel.",
-        [("Black Sea grain deal", "en", A.SPELLING_VARIANT, False), ("grain deal", "en", A.NAME, False)],
-    ),
-    (
-        "abdoulaye-diop",
-        "Abdoulaye Diop",
-        ActorKind.PERSON,
-        "ML",
-        "",
-        "Mali's foreign minister, a leading voice of the AES abroad.",
-        [("Diop", "", A.NAME, False)],
-    ),
-    (
-        "bakary-yaou-sangare",
-        "Bakary Yaou Sangaré",
-        ActorKind.PERSON,
-        "NE",
-        "",
-        "Niger's foreign minister under the military government.",
-        [
-            ("Bakari Yaou Sangare", "", A.SPELLING_VARIANT, False),
-            ("Bakary Yaou Sangare", "", A.SPELLING_VARIANT, False),
-            ("Sangaré", "", A.NAME, False),
-        ],
-    ),
-    (
-        "assimi-goita",
-        "Assimi Goïta",
-        ActorKind.PERSON,
-        "ML",
-        "",
-        "Army general and Mali's interim president since 2021.",
-        [
-            ("Assimi Goita", "", A.SPELLING_VARIANT, False),
-            ("General Goita", "en", A.NAME, False),
-            ("Goïta", "", A.NAME, False),
-        ],
-    ),
-    (
-        "sergey-lavrov",
-        "Sergey Lavrov",
-        ActorKind.PERSON,
-        "RU",
-        "",
-        "Russia's long-serving foreign minister, host of the AES ministers in Moscow in April 2025.",
-        [
-            ("Sergei Lavrov", "", A.SPELLING_VARIANT, False),
-            ("Serguei Lavrov", "fr", A.SPELLING_VARIANT, False),
-            ("Lavrov", "", A.NAME, False),
-        ],
-    ),
-    (
-        "ibrahim-traore",
-        "Ibrahim Traoré",
-        ActorKind.PERSON,
-        "BF",
-        "",
-        "Army captain who took power in Burkina Faso in 2022.",
-        [("Ibrahim Traore", "", A.SPELLING_VARIANT, False), ("Captain Traoré", "en", A.NAME, False)],
-    ),
-    (
-        "abdourahamane-tiani",
-        "Abdourahamane Tiani",
-        ActorKind.PERSON,
-        "NE",
-        "",
-        "General at the head of Niger's military government since July 2023.",
-        [("Abdourahmane Tchiani", "", A.SPELLING_VARIANT, False), ("Tiani", "", A.NAME, False)],
-    ),
-    (
-        "vladimir-putin",
-        "Vladimir Putin",
-        ActorKind.PERSON,
-        "RU",
-        "",
-        "President of Russia.",
-        [("Putin", "", A.NAME, False), ("Poutine", "fr", A.SPELLING_VARIANT, False)],
-    ),
-    (
-        "emmanuel-macron",
-        "Emmanuel Macron",
-        ActorKind.PERSON,
-        "FR",
-        "",
-        "President of France.",
-        [("Macron", "", A.NAME, False)],
-    ),
-]
-
-# subject, predicate, object, position title, (start, precision), (end, precision), source note
-RELATIONS: list[tuple] = [
-    ("mali", Predicate.MEMBER_OF, "aes", "", (dt.date(2023, 9, 16), D), None, "Liptako-Gourma Charter"),
-    (
-        "burkina-faso",
-        Predicate.MEMBER_OF,
-        "aes",
-        "",
-        (dt.date(2023, 9, 16), D),
-        None,
-        "Liptako-Gourma Charter",
-    ),
-    ("niger", Predicate.MEMBER_OF, "aes", "", (dt.date(2023, 9, 16), D), None, "Liptako-Gourma Charter"),
-    (
-        "mali",
-        Predicate.MEMBER_OF,
-        "ecowas",
-        "",
-        (dt.date(1975, 1, 1), Y),
-        (dt.date(2025, 1, 1), M),
-        "Founding member; the exit took effect in January 2025",
-    ),
-    (
-        "burkina-faso",
-        Predicate.MEMBER_OF,
-        "ecowas",
-        "",
-        (dt.date(1975, 1, 1), Y),
-        (dt.date(2025, 1, 1), M),
-        "Founding member (as Upper Volta); the exit took effect in January 2025",
-    ),
-    (
-        "niger",
-        Predicate.MEMBER_OF,
-        "ecowas",
-        "",
-        (dt.date(1975, 1, 1), Y),
-        (dt.date(2025, 1, 1), M),
-        "Founding member; the exit took effect in January 2025",
-    ),
-    (
-        "abdoulaye-diop",
-        Predicate.HOLDS_POSITION,
-        "mali",
-        "Foreign Minister",
-        (dt.date(2021, 1, 1), Y),
-        None,
-        "In office under the transition",
-    ),
-    (
-        "bakary-yaou-sangare",
-        Predicate.HOLDS_POSITION,
-        "niger",
-        "Foreign Minister",
-        (dt.date(2023, 1, 1), Y),
-        None,
-        "Appointed by the military government",
-    ),
-    (
-        "assimi-goita",
-        Predicate.LEADS,
-        "mali",
-        "Interim President",
-        (dt.date(2021, 1, 1), Y),
-        None,
-        "Head of the transition since the second coup",
-    ),
-    (
-        "ibrahim-traore",
-        Predicate.LEADS,
-        "burkina-faso",
-        "Transitional President",
-        (dt.date(2022, 9, 1), M),
-        None,
-        "Took power in the second coup of 2022",
-    ),
-    (
-        "abdourahamane-tiani",
-        Predicate.LEADS,
-        "niger",
-        "Head of the military government",
-        (dt.date(2023, 7, 1), M),
-        None,
-        "Took power in the July 2023 coup",
-    ),
-    (
-        "sergey-lavrov",
-        Predicate.HOLDS_POSITION,
-        "russia",
-        "Foreign Minister",
-        (dt.date(2004, 1, 1), Y),
-        None,
-        "",
-    ),
-    (
-        "vladimir-putin",
-        Predicate.LEADS,
-        "russia",
-        "President",
-        (dt.date(2012, 1, 1), Y),
-        None,
-        "Current term run",
-    ),
-    ("emmanuel-macron", Predicate.LEADS, "france", "President", (dt.date(2017, 5, 14), D), None, ""),
-    (
-        "mali",
-        Predicate.CUT_TIES_WITH,
-        "ukraine",
-        "",
-        (dt.date(2024, 8, 1), M),
-        None,
-        "After accusing Kyiv of backing rebels in the north",
-    ),
-    (
-        "niger",
-        Predicate.CUT_TIES_WITH,
-        "ukraine",
-        "",
-        (dt.date(2024, 8, 1), M),
-        None,
-        "In solidarity with Mali",
-    ),
-    ("mali", Predicate.ALLIED_WITH, "russia", "", None, None, "Military and diplomatic cooperation"),
-    (
-        "aes-joint-force",
-        Predicate.PART_OF,
-        "aes",
-        "",
-        (dt.date(2025, 1, 1), M),
-        None,
-        "Reported from January 2025",
-    ),
-    ("africom", Predicate.PART_OF, "pentagon", "", (dt.date(2007, 1, 1), Y), None, ""),
-    (
-        "takuba",
-        Predicate.PART_OF,
-        "french-armed-forces",
-        "",
-        (dt.date(2020, 1, 1), Y),
-        (dt.date(2022, 1, 1), Y),
-        "Under French command until the withdrawal from Mali",
-    ),
-    ("france", Predicate.MEMBER_OF, "nato", "", (dt.date(1949, 1, 1), Y), None, "Founding member"),
-    ("united-states", Predicate.MEMBER_OF, "nato", "", (dt.date(1949, 1, 1), Y), None, "Founding member"),
-    ("malian-armed-forces", Predicate.PART_OF, "mali", "", (dt.date(1960, 1, 1), Y), None, ""),
-    (
-        "wagner-group",
-        Predicate.ALLIED_WITH,
-        "mali",
-        "",
-        (dt.date(2021, 1, 1), Y),
-        None,
-        "Deployed alongside the army",
-    ),
-    ("french-armed-forces", Predicate.PART_OF, "france", "", None, None, ""),
-    ("africom", Predicate.PART_OF, "united-states", "", (dt.date(2007, 1, 1), Y), None, ""),
-]
-
-# slug, name, kind, country, parent slug, lat, lon, GeoNames id, [aliases]
-PLACES: list[tuple] = [
-    ("mali", "Mali", PlaceKind.COUNTRY, "ML", None, "17.5707", "-3.9962", None, ["Malí"]),
-    ("burkina-faso", "Burkina Faso", PlaceKind.COUNTRY, "BF", None, "12.2383", "-1.5616", None, ["Burkina"]),
-    ("niger", "Niger", PlaceKind.COUNTRY, "NE", None, "17.6078", "8.0817", None, []),
-    ("russia", "Russia", PlaceKind.COUNTRY, "RU", None, "61.5240", "105.3188", None, ["Russian Federation"]),
-    ("france", "France", PlaceKind.COUNTRY, "FR", None, "46.2276", "2.2137", None, []),
-    ("chad", "Chad", PlaceKind.COUNTRY, "TD", None, "15.4542", "18.7322", None, ["Tchad"]),
-    (
-        "liptako-gourma",
-        "Liptako-Gourma",
-        PlaceKind.REGION,
-        "",
-        None,
-        "14.5000",
-        "0.5000",
-        None,
-        ["Three borders area", "Trois frontières"],
-    ),
-    ("bamako", "Bamako", PlaceKind.CITY, "ML", "mali", "12.6392", "-8.0029", 2460596, []),
-    (
-        "ouagadougou",
-        "Ouagadougou",
-        PlaceKind.CITY,
-        "BF",
-        "burkina-faso",
-        "12.3714",
-        "-1.5197",
-        2357048,
-        ["Ouaga"],
-    ),
-    ("niamey", "Niamey", PlaceKind.CITY, "NE", "niger", "13.5116", "2.1254", 2440485, []),
-    ("moscow", "Moscow", PlaceKind.CITY, "RU", "russia", "55.7558", "37.6173", 524901, ["Moskva", "Moscou"]),
-    ("ndjamena", "N'Djamena", PlaceKind.CITY, "TD", "chad", "12.1348", "15.0557", None, ["Ndjamena"]),
-    (
-        "agadez-drone-base",
-        "Agadez drone base",
-        PlaceKind.SITE,
-        "NE",
-        "niger",
-        "16.9614",
-        "8.0000",
-        None,
-        ["Air Base 201"],
-    ),
-    ("berbera", "Berbera", PlaceKind.CITY, "SO", None, "10.4396", "45.0143", None, []),
-]
-
-# slug, title, type, status, (start, prec), (end, prec) | None, place, parent, summary, sources,
-# [(actor, role, note)], [(date, precision, source, note)]
-EVENTS: list[tuple] = [
-    (
-        "aes-founding",
-        "Mali, Burkina Faso and Niger found the Alliance of Sahel States",
-        EventType.ALLIANCE_FORMED,
-        EventStatus.OCCURRED,
-        (dt.date(2023, 9, 16), D),
-        None,
-        "bamako",
-        None,
-        "The three military governments signed a mutual-defence pact, the Liptako-Gourma Charter, creating the AES. "
-        "Not every account dates the alliance to the signing.",
-        "Liptako-Gourma Charter (signing ceremony)",
-        [
-            ("mali", ParticipantRole.INITIATOR, ""),
-            ("burkina-faso", ParticipantRole.INITIATOR, ""),
-            ("niger", ParticipantRole.INITIATOR, ""),
-            ("aes", ParticipantRole.MEMBER, "the alliance created"),
-        ],
-        [
-            (dt.date(2023, 9, 16), D, "Liptako-Gourma Charter, as signed", "date of the signature"),
-            (dt.date(2023, 12, 1), M, "Analysis commentary", "dates the formation to December 2023"),
-        ],
-    ),
-    (
-        "aes-ecowas-exit",
-        "AES states' departure from ECOWAS takes effect",
-        EventType.MEMBERSHIP_WITHDRAWAL,
-        EventStatus.OCCURRED,
-        (dt.date(2025, 1, 1), M),
-        None,
-        None,
-        None,
-        "Mali, Burkina Faso and Niger left the West African bloc, saying it served Western interests and had "
-        "failed them on security.",
-        "ECOWAS and AES statements",
-        [
-            ("mali", ParticipantRole.INITIATOR, ""),
-            ("burkina-faso", ParticipantRole.INITIATOR, ""),
-            ("niger", ParticipantRole.INITIATOR, ""),
-            ("ecowas", ParticipantRole.TARGET, ""),
-        ],
-        [],
-    ),
-    (
-        "mali-expels-french-ambassador",
-        "Mali expels the French ambassador",
-        EventType.DIPLOMATIC_EXPULSION,
-        EventStatus.OCCURRED,
-        (dt.date(2022, 1, 1), Y),
-        None,
-        "bamako",
-        None,
-        "Early in 2022 Bamako ordered France's envoy to leave, a turning point in relations.",
-        "Wire reports",
-        [("mali", ParticipantRole.INITIATOR, ""), ("france", ParticipantRole.TARGET, "")],
-        [],
-    ),
-    (
-        "france-leaves-mali",
-        "France pulls its troops and the Takuba task force out of Mali",
-        EventType.TROOP_WITHDRAWAL,
-        EventStatus.OCCURRED,
-        (dt.date(2022, 1, 1), Y),
-        None,
-        "mali",
-        None,
-        "After the expulsion, French soldiers and the European Takuba task force left Mali.",
-        "Wire reports",
-        [
-            ("france", ParticipantRole.INITIATOR, ""),
-            ("french-armed-forces", ParticipantRole.MEMBER, ""),
-            ("takuba", ParticipantRole.MEMBER, ""),
-            ("mali", ParticipantRole.HOST, ""),
-        ],
-        [],
-    ),
-    (
-        "niger-coup-2023",
-        "Military takeover in Niger",
-        EventType.MILITARY_COUP,
-        EventStatus.OCCURRED,
-        (dt.date(2023, 7, 1), M),
-        None,
-        "niamey",
-        None,
-        "The army removed Niger's elected government; General Tiani took charge.",
-        "Wire reports",
-        [("abdourahamane-tiani", ParticipantRole.INITIATOR, ""), ("niger", ParticipantRole.TARGET, "")],
-        [],
-    ),
-    (
-        "niger-expels-french-ambassador",
-        "Niger's junta expels the French ambassador",
-        EventType.DIPLOMATIC_EXPULSION,
-        EventStatus.OCCURRED,
-        (dt.date(2023, 1, 1), Y),
-        None,
-        "niamey",
-        None,
-        "Weeks after the coup the new authorities told France's ambassador to go.",
-        "Wire reports",
-        [("niger", ParticipantRole.INITIATOR, ""), ("france", ParticipantRole.TARGET, "")],
-        [],
-    ),
-    (
-        "niger-bans-french-ngos",
-        "Niger bans French relief organisations",
-        EventType.BAN,
-        EventStatus.OCCURRED,
-        (dt.date(2023, 1, 1), Y),
-        None,
-        "niger",
-        None,
-        "The military government barred French aid groups from working in the country.",
-        "Wire reports",
-        [("niger", ParticipantRole.INITIATOR, ""), ("france", ParticipantRole.TARGET, "")],
-        [],
-    ),
-    (
-        "french-forces-leave-niger",
-        "French forces leave Niger",
-        EventType.TROOP_WITHDRAWAL,
-        EventStatus.OCCURRED,
-        (dt.date(2023, 1, 1), Y),
-        None,
-        "niger",
-        None,
-        "French soldiers departed at the request of Niger's government.",
-        "Wire reports",
-        [
-            ("niger", ParticipantRole.INITIATOR, ""),
-            ("french-armed-forces", ParticipantRole.TARGET, ""),
-            ("france", ParticipantRole.TARGET, ""),
-        ],
-        [],
-    ),
-    (
-        "us-leaves-niger",
-        "US forces leave Niger and the Agadez drone base closes",
-        EventType.TROOP_WITHDRAWAL,
-        EventStatus.OCCURRED,
-        (dt.date(2024, 1, 1), Y),
-        None,
-        "agadez-drone-base",
-        None,
-        "Niger asked US troops to go; the large drone base operated under AFRICOM was shut in 2024.",
-        "Wire reports",
-        [
-            ("niger", ParticipantRole.INITIATOR, ""),
-            ("united-states", ParticipantRole.TARGET, ""),
-            ("africom", ParticipantRole.TARGET, ""),
-            ("pentagon", ParticipantRole.ATTENDEE, ""),
-        ],
-        [],
-    ),
-    (
-        "chad-asks-french-troops-to-leave",
-        "Chad asks French troops to withdraw",
-        EventType.STATEMENT,
-        EventStatus.OCCURRED,
-        (dt.date(2024, 1, 1), Y),
-        None,
-        "ndjamena",
-        None,
-        "Chad joined the Sahel states in asking France to take its soldiers home.",
-        "Wire reports",
-        [("chad", ParticipantRole.INITIATOR, ""), ("france", ParticipantRole.TARGET, "")],
-        [],
-    ),
-    (
-        "mali-niger-cut-ties-ukraine",
-        "Mali and Niger break off relations with Ukraine",
-        EventType.SEVERANCE_OF_TIES,
-        EventStatus.OCCURRED,
-        (dt.date(2024, 8, 1), M),
-        None,
-        None,
-        None,
-        "Mali accused Kyiv of supporting rebel groups; Niger followed.",
-        "Government statements",
-        [
-            ("mali", ParticipantRole.INITIATOR, ""),
-            ("niger", ParticipantRole.INITIATOR, ""),
-            ("ukraine", ParticipantRole.TARGET, ""),
-        ],
-        [],
-    ),
-    (
-        "aes-joint-force-announced",
-        "AES joint force of at least 5,000 troops reported",
-        EventType.MILITARY_DEPLOYMENT,
-        EventStatus.PLANNED,
-        (dt.date(2025, 1, 1), M),
-        None,
-        None,
-        None,
-        "Reports from January 2025 described a unified force of 5,000 or more soldiers.",
-        "Wire reports",
-        [("aes", ParticipantRole.INITIATOR, ""), ("aes-joint-force", ParticipantRole.MEMBER, "")],
-        [],
-    ),
-    (
-        "aes-moscow-meeting-2025",
-        "AES foreign ministers meet Sergey Lavrov in Moscow",
-        EventType.BILATERAL_MEETING,
-        EventStatus.OCCURRED,
-        (dt.date(2025, 4, 3), D),
-        None,
-        "moscow",
-        None,
-        "The foreign ministers of Mali, Niger and Burkina Faso held talks with Russia's foreign minister; "
-        "Moscow offered help in building the alliance's joint force.",
-        "Wire reports",
-        [
-            ("russia", ParticipantRole.HOST, ""),
-            ("sergey-lavrov", ParticipantRole.HOST, "Russian foreign minister"),
-            ("aes", ParticipantRole.ATTENDEE, ""),
-            ("mali", ParticipantRole.ATTENDEE, ""),
-            ("niger", ParticipantRole.ATTENDEE, ""),
-            ("burkina-faso", ParticipantRole.ATTENDEE, ""),
-            ("abdoulaye-diop", ParticipantRole.ATTENDEE, "for Mali"),
-            ("bakary-yaou-sangare", ParticipantRole.ATTENDEE, "for Niger"),
-        ],
-        [],
-    ),
-    (
-        "goita-moscow-visit",
-        "Assimi Goïta's visit to Moscow",
-        EventType.VISIT,
-        EventStatus.PLANNED,
-        (dt.date(2025, 6, 1), M),
-        None,
-        "moscow",
-        None,
-        "A visit by Mali's interim president to Moscow was announced for June 2025.",
-        "Announcement",
-        [
-            ("assimi-goita", ParticipantRole.ATTENDEE, ""),
-            ("russia", ParticipantRole.HOST, ""),
-            ("mali", ParticipantRole.ATTENDEE, ""),
-        ],
-        [],
-    ),
-    (
-        "aes-military-chiefs-summits",
-        "AES military chiefs' summits",
-        EventType.SUMMIT,
-        EventStatus.OCCURRED,
-        (dt.date(2024, 1, 1), Y),
-        (dt.date(2025, 1, 1), Y),
-        None,
-        None,
-        "A series of meetings of the three armies' chiefs of staff.",
-        "",
-        [("aes", ParticipantRole.HOST, "")],
-        [],
-    ),
-    (
-        "aes-military-chiefs-bamako-2024",
-        "AES military chiefs meet in Bamako",
-        EventType.SUMMIT,
-        EventStatus.OCCURRED,
-        (dt.date(2024, 1, 1), Y),
-        None,
-        "bamako",
-        "aes-military-chiefs-summits",
-        "The first meeting of the series.",
-        "Wire reports",
-        [
-            ("mali", ParticipantRole.HOST, ""),
-            ("burkina-faso", ParticipantRole.ATTENDEE, ""),
-            ("niger", ParticipantRole.ATTENDEE, ""),
-        ],
-        [],
-    ),
-    (
-        "aes-military-chiefs-niamey-2024",
-        "AES military chiefs meet in Niamey",
-        EventType.SUMMIT,
-        EventStatus.OCCURRED,
-        (dt.date(2024, 1, 1), Y),
-        None,
-        "niamey",
-        "aes-military-chiefs-summits",
-        "The second meeting of the series.",
-        "Wire reports",
-        [
-            ("niger", ParticipantRole.HOST, ""),
-            ("mali", ParticipantRole.ATTENDEE, ""),
-            ("burkina-faso", ParticipantRole.ATTENDEE, ""),
-        ],
-        [],
-    ),
-    (
-        "aes-military-chiefs-ouagadougou-2025",
-        "AES military chiefs' summit in Ouagadougou",
-        EventType.SUMMIT,
-        EventStatus.OCCURRED,
-        (dt.date(2025, 4, 15), D),
-        (dt.date(2025, 4, 16), D),
-        "ouagadougou",
-        "aes-military-chiefs-summits",
-        "Two days of talks among the chiefs of staff, the third such meeting after Bamako and Niamey.",
-        "Wire reports",
-        [
-            ("burkina-faso", ParticipantRole.HOST, ""),
-            ("mali", ParticipantRole.ATTENDEE, ""),
-            ("niger", ParticipantRole.ATTENDEE, ""),
-            ("aes", ParticipantRole.MEMBER, ""),
-        ],
-        [],
-    ),
-]
+DATA_DIR = Path(__file__).resolve().parent / "demo_data"
 
 
-def _sync_aliases(*, actor: Actor | None = None, place: Place | None = None, aliases: list) -> int:
-    created = 0
-    for text, language, kind, case_sensitive in aliases:
-        _, made = Alias.objects.update_or_create(
-            actor=actor,
-            place=place,
-            normalized=fold(text),
-            language=language,
-            defaults={"text": text, "kind": kind, "case_sensitive": case_sensitive},
+def read(name: str) -> list[dict[str, Any]]:
+    return json.loads((DATA_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def _partial(row: dict[str, Any], key: str) -> dict[str, Any]:
+    """``{"start": "2023"}`` → the model's start and start_precision (a missing date: unknown)."""
+    if not row.get(key):
+        return {key: None, f"{key}_precision": DatePrecision.DAY}
+    value, precision = parse_partial(row[key])
+    return {key: value, f"{key}_precision": precision}
+
+
+def _aliases(rows: list[dict[str, Any]], **owner: Any) -> None:
+    for row in rows:
+        Alias.objects.create(
+            **owner,
+            text=row["text"],
+            language=row.get("language", ""),
+            kind=row.get("kind", "name"),
+            case_sensitive=row.get("case_sensitive", False),
         )
-        created += made
+
+
+def _missing(model: type, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    existing = set(
+        model.objects.filter(slug__in=[row["slug"] for row in rows]).values_list("slug", flat=True)
+    )
+    return [row for row in rows if row["slug"] not in existing]
+
+
+def _load_actors() -> set[str]:
+    created: set[str] = set()
+    for row in _missing(Actor, read("actors")):
+        actor = Actor.objects.create(
+            slug=row["slug"],
+            name=row["name"],
+            kind=row["kind"],
+            country=row.get("country", ""),
+            wikidata_qid=row.get("wikidata_qid", ""),
+            description=row.get("description", ""),
+            review_status=ReviewStatus.APPROVED,
+        )
+        _aliases(row.get("aliases", []), actor=actor)
+        created.add(actor.slug)
+    return created
+
+
+def _load_relations(new_actors: set[str]) -> int:
+    """Relations belong to their subject: written with a subject created in this run."""
+    rows = [row for row in read("relations") if row["subject"] in new_actors]
+    actors = Actor.objects.in_bulk(
+        {s for row in rows for s in (row["subject"], row["object"])}, field_name="slug"
+    )
+    for row in rows:
+        ActorRelation.objects.create(
+            subject=actors[row["subject"]],
+            predicate=row["predicate"],
+            object=actors[row["object"]],
+            position_title=row.get("position_title", ""),
+            source_note=row.get("source_note", ""),
+            **_partial(row, "start"),
+            **_partial(row, "end"),
+        )
+    return len(rows)
+
+
+def _load_places() -> set[str]:
+    created: set[str] = set()
+    rows = read("places")  # parents come before their children
+    places = Place.objects.in_bulk([row["slug"] for row in rows], field_name="slug")
+    for row in _missing(Place, rows):
+        place = Place.objects.create(
+            slug=row["slug"],
+            name=row["name"],
+            kind=row["kind"],
+            country=row.get("country", ""),
+            parent=places.get(row.get("parent")),
+            latitude=Decimal(row["latitude"]),
+            longitude=Decimal(row["longitude"]),
+            geonames_id=row.get("geonames_id"),
+            review_status=ReviewStatus.APPROVED,
+        )
+        _aliases([{"text": text} for text in row.get("aliases", [])], place=place)
+        places[place.slug] = place
+        created.add(place.slug)
+    return created
+
+
+def _load_events() -> set[str]:
+    created: set[str] = set()
+    rows = read("events")  # a series comes before its events
+    events = Event.objects.in_bulk([row["slug"] for row in rows], field_name="slug")
+    places = Place.objects.in_bulk(field_name="slug")
+    actors = Actor.objects.in_bulk(field_name="slug")
+    for row in _missing(Event, rows):
+        event = Event.objects.create(
+            slug=row["slug"],
+            title=row["title"],
+            event_type=row["type"],
+            status=row["status"],
+            place=places.get(row.get("place")),
+            parent=events.get(row.get("parent")),
+            summary=row.get("summary", ""),
+            sources=row.get("sources", ""),
+            review_status=ReviewStatus.APPROVED,
+            **_partial(row, "start"),
+            **_partial(row, "end"),
+        )
+        EventParticipant.objects.bulk_create(
+            EventParticipant(event=event, actor=actors[p["actor"]], role=p["role"], note=p.get("note", ""))
+            for p in row.get("participants", [])
+        )
+        for claim in row.get("date_claims", []):
+            date, precision = parse_partial(claim["date"])
+            EventDateClaim.objects.create(
+                event=event,
+                date=date,
+                precision=precision,
+                source=claim["source"],
+                note=claim.get("note", ""),
+            )
+        events[event.slug] = event
+        created.add(event.slug)
     return created
 
 
 @transaction.atomic
 def load() -> str:
-    """Create or update the demo registry; returns a one-line summary."""
-    actors: dict[str, Actor] = {}
-    for slug, name, kind, country, qid, description, aliases in ACTORS:
-        actor, _ = Actor.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "country": country,
-                "wikidata_qid": qid,
-                "description": description,
-                "review_status": ReviewStatus.APPROVED,
-            },
-        )
-        _sync_aliases(actor=actor, aliases=aliases)
-        actors[slug] = actor
-
-    relation_count = 0
-    for subject, predicate, obj, title, start, end, note in RELATIONS:
-        start_date, start_precision = start or (None, D)
-        end_date, end_precision = end or (None, D)
-        ActorRelation.objects.update_or_create(
-            subject=actors[subject],
-            predicate=predicate,
-            object=actors[obj],
-            position_title=title,
-            start=start_date,
-            defaults={
-                "start_precision": start_precision,
-                "end": end_date,
-                "end_precision": end_precision,
-                "source_note": note,
-            },
-        )
-        relation_count += 1
-
-    places: dict[str, Place] = {}
-    for slug, name, kind, country, parent, lat, lon, geonames_id, aliases in PLACES:
-        place, _ = Place.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "name": name,
-                "kind": kind,
-                "country": country,
-                "parent": places.get(parent) if parent else None,
-                "latitude": Decimal(lat),
-                "longitude": Decimal(lon),
-                "geonames_id": geonames_id,
-                "review_status": ReviewStatus.APPROVED,
-            },
-        )
-        _sync_aliases(place=place, aliases=[(text, "", AliasKind.NAME, False) for text in aliases])
-        places[slug] = place
-
-    events: dict[str, Event] = {}
-    for (
-        slug,
-        title,
-        event_type,
-        status,
-        start,
-        end,
-        place,
-        parent,
-        summary,
-        sources,
-        participants,
-        claims,
-    ) in EVENTS:
-        event, _ = Event.objects.update_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "event_type": event_type,
-                "status": status,
-                "start": start[0],
-                "start_precision": start[1],
-                "end": end[0] if end else None,
-                "end_precision": end[1] if end else D,
-                "place": places[place] if place else None,
-                "parent": events[parent] if parent else None,
-                "summary": summary,
-                "sources": sources,
-                "review_status": ReviewStatus.APPROVED,
-            },
-        )
-        for actor_slug, role, note in participants:
-            EventParticipant.objects.update_or_create(
-                event=event, actor=actors[actor_slug], role=role, defaults={"note": note}
-            )
-        for date, precision, source, note in claims:
-            EventDateClaim.objects.update_or_create(
-                event=event, date=date, precision=precision, source=source, defaults={"note": note}
-            )
-        events[slug] = event
-
+    """Create the demo registry records that are missing; returns a one-line summary."""
+    actors = _load_actors()
+    relations = _load_relations(actors)
+    places = _load_places()
+    events = _load_events()
     return (
-        f"registry: {len(actors)} actors, {relation_count} relations, {len(places)} places, "
-        f"{len(events)} events"
+        f"registry: {len(actors)} actors, {relations} relations, {len(places)} places, "
+        f"{len(events)} events created"
     )
