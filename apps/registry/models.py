@@ -154,7 +154,30 @@ def _unique_slug(model: type[models.Model], base: str, pk: int | None) -> str:
     return slug
 
 
-class PartialDateRangeMixin(models.Model):
+class NormalizedModel(models.Model):
+    """A record with one canonical form for some fields (QIDs, folded aliases, first-day dates).
+
+    ``normalize()`` is the only place each model writes that form; it runs in ``clean()`` (so
+    validation and the unique constraints see the canonical values) and again in ``save()``
+    (for code that saves without validating: services, the demo loader, factories).
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.normalize()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        self.normalize()
+
+    def normalize(self) -> None:
+        """Bring fields to their canonical form; subclasses extend it."""
+
+
+class PartialDateRangeMixin(NormalizedModel):
     """start/end, each with a precision; *_upper is the last day of the period (for queries)."""
 
     start = models.DateField(
@@ -169,18 +192,15 @@ class PartialDateRangeMixin(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self.normalize_dates()
-        super().save(*args, **kwargs)
-
-    def normalize_dates(self) -> None:
+    def normalize(self) -> None:
+        super().normalize()
         self.start = dates.normalize(self.start, self.start_precision)
         self.start_upper = dates.period_end(self.start, self.start_precision)
         self.end = dates.normalize(self.end, self.end_precision)
         self.end_upper = dates.period_end(self.end, self.end_precision)
 
-    def clean_dates(self) -> None:
-        self.normalize_dates()
+    def clean(self) -> None:
+        super().clean()
         if self.start and self.end and self.end_upper < self.start:
             raise ValidationError({"end": "The end cannot be before the start."})
 
@@ -209,7 +229,7 @@ def end_not_before_start(name: str) -> models.CheckConstraint:
     )
 
 
-class Actor(index.Indexed, ClusterableModel):
+class Actor(NormalizedModel, index.Indexed, ClusterableModel):
     """A person, organisation, state, alliance, armed group, mission or outlet: one per real actor."""
 
     name = models.CharField(max_length=200)
@@ -283,18 +303,17 @@ class Actor(index.Indexed, ClusterableModel):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        super().clean()
-        self.wikidata_qid = (self.wikidata_qid or "").strip().upper()
-
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = _unique_slug(Actor, self.name, self.pk)
-        self.wikidata_qid = (self.wikidata_qid or "").strip().upper()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:actor_detail", kwargs={"slug": self.slug})
+
+    def normalize(self) -> None:
+        super().normalize()
+        self.wikidata_qid = (self.wikidata_qid or "").strip().upper()
 
     @property
     def country_name(self) -> str:
@@ -392,7 +411,7 @@ class Place(index.Indexed, ClusterableModel):
         return COUNTRY_NAMES.get(self.country, "")
 
 
-class Alias(models.Model):
+class Alias(NormalizedModel):
     """Another way an actor or place is written: the tagger matches text against ``normalized``."""
 
     actor = ParentalKey(Actor, null=True, blank=True, on_delete=models.CASCADE, related_name="aliases")
@@ -437,14 +456,13 @@ class Alias(models.Model):
     def __str__(self) -> str:
         return self.text
 
-    def save(self, *args, **kwargs):
+    def normalize(self) -> None:
+        super().normalize()
+        self.text = (self.text or "").strip()
         self.normalized = fold(self.text)
-        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
-        self.text = (self.text or "").strip()
-        self.normalized = fold(self.text)
         if self.text and not self.normalized:
             raise ValidationError({"text": "An alias needs at least one letter or digit."})
 
@@ -500,7 +518,6 @@ class ActorRelation(PartialDateRangeMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.clean_dates()
         if self.subject_id and self.object_id and self.subject_id == self.object_id:
             raise ValidationError({"object": "An actor cannot be related to itself."})
         if self.position_title and self.predicate not in TITLED_PREDICATES:
@@ -576,7 +593,6 @@ class Event(index.Indexed, PartialDateRangeMixin, ClusterableModel):
 
     def clean(self) -> None:
         super().clean()
-        self.clean_dates()
         if self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "An event cannot be its own series."})
 
@@ -616,7 +632,7 @@ class EventParticipant(models.Model):
         return f"{self.actor} ({self.get_role_display()})"
 
 
-class EventDateClaim(models.Model):
+class EventDateClaim(NormalizedModel):
     """A date one source gives for an event, kept when sources disagree rather than resolved."""
 
     event = ParentalKey(Event, on_delete=models.CASCADE, related_name="date_claims")
@@ -645,12 +661,8 @@ class EventDateClaim(models.Model):
     def __str__(self) -> str:
         return f"{self.display} ({self.source})"
 
-    def save(self, *args, **kwargs):
-        self.date = dates.normalize(self.date, self.precision)
-        super().save(*args, **kwargs)
-
-    def clean(self) -> None:
-        super().clean()
+    def normalize(self) -> None:
+        super().normalize()
         self.date = dates.normalize(self.date, self.precision)
 
     @property
