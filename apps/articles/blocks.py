@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
+import json
+
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from apps.articles.embeds import is_allowed_embed_url
+from apps.core.safe_links import drop_unsafe_links, is_safe_href, validate_safe_links
+
+
+def _unsafe_editor_links(raw: str | None) -> list[str]:
+    """Link URLs in the editor's Draftail contentstate that are not safe to follow.
+
+    Wagtail's converter silently turns such a link into a bare <a>, so the editor would never
+    learn the link is gone: the raw submission is read first to report it instead.
+    """
+    try:
+        entities = json.loads(raw or "").get("entityMap", {}).values()
+    except (ValueError, AttributeError):
+        return []
+    urls = [entity.get("data", {}).get("url") for entity in entities if entity.get("type") == "LINK"]
+    return [url for url in urls if url is not None and not is_safe_href(url)]
+
+
+class SafeRichTextBlock(blocks.RichTextBlock):
+    """Rich text whose links are checked: an unsafe scheme is a form error in the editor, and
+    dropped on output should one reach the database some other way (an import, old data)."""
+
+    def value_from_datadict(self, data, files, prefix):
+        value = super().value_from_datadict(data, files, prefix)
+        value.unsafe_links = _unsafe_editor_links(data.get(prefix))
+        return value
+
+    def clean(self, value):
+        unsafe = getattr(value, "unsafe_links", [])
+        value = super().clean(value)
+        validate_safe_links(value.source, also=unsafe)
+        return value
+
+    def render_basic(self, value, context=None):
+        return drop_unsafe_links(str(value))
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -77,7 +113,7 @@ class RelatedArticleBlock(blocks.StructBlock):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
+    paragraph = SafeRichTextBlock(features=["bold", "italic", "link", "ol", "ul"])
     heading = HeadingBlock()
     quote = QuoteBlock()
     image = ArticleImageBlock()

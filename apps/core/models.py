@@ -13,6 +13,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from apps.core.public_urls import page_url
+from apps.core.safe_links import validate_safe_links
 
 
 class ImageRights(models.TextChoices):
@@ -89,7 +90,7 @@ class HomePage(Page):
     `register_home_page_context` hook, registered by the articles app.
     """
 
-    intro = RichTextField(blank=True, features=["bold", "italic", "link"])
+    intro = RichTextField(blank=True, features=["bold", "italic", "link"], validators=[validate_safe_links])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]

@@ -1,33 +1,28 @@
-"""Rich-text page links that never reveal a page a reader cannot open."""
+"""Rich-text page links that never reveal a page a reader cannot open; the link-scheme rule
+lives in apps/core/safe_links.py (re-exported here for the callers that import it from here)."""
 
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 from django.db.models import Model
 from wagtail.rich_text.pages import PageLinkHandler
 
+from apps.core.safe_links import (
+    SAFE_LINK_SCHEMES,
+    drop_unsafe_links,
+    is_safe_href,
+    unsafe_hrefs,
+    validate_safe_links,
+)
 from apps.core.selectors import publicly_visible_pages
 
-# Link schemes a reader may follow. Anything else (javascript:, data:, vbscript:, file: ...) is
-# dropped on output and refused in the editor; internal page/document links carry no href in
-# the stored rich text and are resolved by Wagtail's link handlers.
-SAFE_LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-
-
-def is_safe_href(href: str | None) -> bool:
-    """True for http(s)/mailto/tel URLs and scheme-less relative ones ("/sahel/", "#notes")."""
-    if not href:
-        return False
-    # Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
-    cleaned = "".join(ch for ch in href if ord(ch) > 0x20 and ch != "\x7f")
-    try:
-        scheme = urlsplit(cleaned).scheme.lower()
-    except ValueError:
-        return False
-    if not scheme:
-        return True
-    return scheme in SAFE_LINK_SCHEMES
+__all__ = [
+    "SAFE_LINK_SCHEMES",
+    "VisiblePageLinkHandler",
+    "drop_unsafe_links",
+    "is_safe_href",
+    "unsafe_hrefs",
+    "validate_safe_links",
+]
 
 
 class VisiblePageLinkHandler(PageLinkHandler):

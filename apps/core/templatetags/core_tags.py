@@ -1,7 +1,9 @@
 from django import template
+from wagtail.rich_text import expand_db_html
 
 from apps.core.models import SectionPage
 from apps.core.public_urls import absolute_url, page_url
+from apps.core.safe_links import drop_unsafe_links
 from apps.core.selectors import public_sections
 
 register = template.Library()
@@ -29,3 +31,10 @@ def public_page_url(page) -> str:
 @register.simple_tag
 def public_url(path: str) -> str:
     return absolute_url(path)
+
+
+@register.filter
+def safe_richtext(value) -> str:
+    """Wagtail's `richtext` filter, with links to unsafe schemes dropped."""
+    source = getattr(value, "source", value) or ""
+    return drop_unsafe_links(expand_db_html(source))
