@@ -3,6 +3,7 @@ to an article's latest revision as unconfirmed tags (import and retag), propose 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -232,4 +233,30 @@ def import_items(
             result.skipped += 1
         else:
             result.created.append(page)
+    return result
+
+
+# ---------------------------------------------------------------------------------- retag
+
+
+@dataclass
+class RetagResult:
+    articles: int = 0
+    updated: int = 0  # articles that got a new draft revision
+
+
+def retag_articles(*, since: dt.date | None = None, user=None) -> RetagResult:
+    """Re-run suggestions on articles (changed on or after ``since``) after registry changes.
+
+    One transaction per article (``apply_suggestions``); locked pages are left alone; confirmed
+    and hand-made tags are never touched.
+    """
+    pages = ArticlePage.objects.filter(locked=False).order_by("pk")
+    if since is not None:
+        pages = pages.filter(latest_revision_created_at__date__gte=since)
+    result = RetagResult()
+    for page in pages.iterator():
+        result.articles += 1
+        if apply_suggestions(page=page, user=user) >= 0:
+            result.updated += 1
     return result

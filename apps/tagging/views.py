@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from apps.core.models import SectionPage
 from apps.registry.models import ActorKind
 from apps.tagging import selectors, services
-from apps.tagging.models import SuggestionKind
+from apps.tagging.forms import WireImportForm
+from apps.tagging.models import SuggestionKind, WireImport
+from apps.tagging.wire import WireFormatError, read_bytes
 
 MAX_TEXT = 200_000
 
@@ -64,3 +69,41 @@ def propose_actor(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"id": actor.pk, "name": actor.name, "review_status": actor.review_status}, status=201
     )
+
+
+def _sections_for(user):
+    """Sections the user may add articles to."""
+    return [
+        s
+        for s in SectionPage.objects.live().order_by("title")
+        if s.permissions_for_user(user).can_add_subpage()
+    ]
+
+
+def inbox(request: HttpRequest) -> TemplateResponse:
+    """Upload or paste wire copy; see the drafts imports made."""
+    sections = _sections_for(request.user)
+    if not sections:
+        raise PermissionDenied
+    queryset = SectionPage.objects.filter(pk__in=[s.pk for s in sections])
+    form = WireImportForm(request.POST or None, request.FILES or None, sections=queryset)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            items = read_bytes(data["raw"], name=data["name"], fmt=data["format"])
+        except WireFormatError as exc:
+            form.add_error(None, f"{data['name']}: {exc}")
+        else:
+            result = services.import_items(
+                items=items,
+                section=data["section"],
+                source=data["name"],
+                user=request.user,
+                rights=data["rights"],
+            )
+            messages.success(
+                request, f"{len(result.created)} draft(s) created, {result.skipped} already imported."
+            )
+            return redirect("tagging:inbox")
+    recent = WireImport.objects.select_related("page", "user")[:50]
+    return TemplateResponse(request, "tagging/inbox.html", {"form": form, "imports": recent})

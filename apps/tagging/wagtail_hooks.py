@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 
-from django.urls import include, path
+from django.urls import include, path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from apps.articles.models import ArticlePage
 from apps.tagging import services, urls
@@ -21,6 +22,11 @@ def suggestion_panel() -> list:
 @hooks.register("register_admin_urls")
 def tagging_admin_urls() -> list:
     return [path("tagging/", include(urls, namespace="tagging"))]
+
+
+@hooks.register("register_admin_menu_item")
+def wire_inbox_menu_item() -> MenuItem:
+    return MenuItem("Wire import", reverse("tagging:inbox"), icon_name="download", order=250)
 
 
 def _accepted(request) -> list[tuple[str, int]]:

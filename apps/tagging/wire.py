@@ -327,9 +327,14 @@ def read_file(path: Path, fmt: str = "auto") -> list[WireItem]:
         raw = path.read_bytes()
     except OSError as exc:
         raise WireFormatError(exc.strerror or str(exc)) from exc
+    return read_bytes(raw, name=path.name, fmt=fmt)
+
+
+def read_bytes(raw: bytes, *, name: str = "", fmt: str = "auto") -> list[WireItem]:
+    """Items of an upload or pasted text; ``name`` (a file name) only helps detect the format."""
     if len(raw) > MAX_BYTES:
         raise WireFormatError(f"larger than {MAX_BYTES // (1024 * 1024)} MB")
-    fmt = detect_format(path, raw) if fmt == "auto" else fmt
+    fmt = detect_format(Path(name or "pasted"), raw) if fmt == "auto" else fmt
     if fmt in ("rss", "atom"):
         return read_feed(raw, expected=fmt)
     try:
