@@ -93,15 +93,28 @@ class MatchResult:
     spans: list[tuple[int, int]]  # every span a registry alias covered, used or not
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """Fold character by character; ``index[i]`` is the original offset of folded char i."""
+_WHITESPACE = str.maketrans({"\n": " ", "\t": " ", "\r": " ", "\f": " ", "\v": " "})
+_CHAR_FOLD: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    folded = _CHAR_FOLD.get(ch)
+    if folded is None:
+        folded = _CHAR_FOLD[ch] = " " if ch.isspace() else fold(ch)
+    return folded
+
+
+def _fold_with_map(text: str) -> tuple[str, list[int] | None]:
+    """Fold like the registry folds aliases; ``index[i]`` is the original offset of folded char
+    i, or None when folding kept every offset (ASCII text: the common, fast case)."""
+    if text.isascii():
+        return text.lower().translate(_WHITESPACE), None
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        folded = fold(ch) if not ch.isspace() else " "
-        for f in folded:
-            out.append(f)
-            index.append(i)
+        folded = _fold_char(ch)
+        out.append(folded)
+        index.extend([i] * len(folded))
     return "".join(out), index
 
 
@@ -204,7 +217,7 @@ class Matcher:
                 continue
             if end_f + 1 < len(folded) and _is_word_char(folded[end_f + 1]):
                 continue
-            start, end = index[start_f], index[end_f] + 1
+            start, end = (start_f, end_f + 1) if index is None else (index[start_f], index[end_f] + 1)
             # Exact-case aliases are checked before the longest match is chosen, so that a
             # lower-case "us" never hides a shorter alias that does match.
             written = text[start:end]
