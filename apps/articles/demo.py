@@ -1,7 +1,7 @@
 """Demo articles for `manage.py load_demo`: the Sahel story, written by the desk for the demo.
 
-Idempotent: authors are keyed by slug and brought up to date; an article that already exists
-(same slug in the same section) is left as it is, so editors' changes to the demo survive.
+Idempotent and never overwriting: an author (keyed by slug) or an article (keyed by slug,
+wherever an editor moved it) that already exists is left exactly as it is.
 Needs the demo registry (apps.registry.demo.load runs first).
 """
 
@@ -364,7 +364,8 @@ def _create(article: DemoArticle, *, section: SectionPage, authors: dict, now: d
 def load() -> str:
     authors = {}
     for slug, name, job_title in AUTHORS:
-        authors[slug], _ = Author.objects.update_or_create(
+        # Created once; an editor's later changes to the author are theirs to keep.
+        authors[slug], _ = Author.objects.get_or_create(
             slug=slug, defaults={"name": name, "job_title": job_title}
         )
     sections = {section.slug: section for section in SectionPage.objects.all()}
@@ -372,7 +373,8 @@ def load() -> str:
     created = 0
     for article in ARTICLES:
         section = sections[article.section]
-        if ArticlePage.objects.child_of(section).filter(slug=article.slug).exists():
+        # Anywhere in the tree: an article an editor moved to another section is still there.
+        if ArticlePage.objects.filter(slug=article.slug).exists():
             continue
         _create(article, section=section, authors=authors, now=now)
         created += 1

@@ -84,7 +84,8 @@ def load_demo_desk() -> DemoReport:
                 last_name=last,
             )
             report.created_users.append(username)
-        user.groups.set([groups[group_name]])
+        # add, not set: groups an administrator gave the user since stay.
+        user.groups.add(groups[group_name])
     return report
 
 
