@@ -91,3 +91,18 @@ def parse_partial(text: str) -> tuple[dt.date, str]:
     if len(parts) == 2:
         return dt.date(parts[0], parts[1], 1), DatePrecision.MONTH
     return dt.date(*parts), DatePrecision.DAY
+
+
+# The display and machine forms of a record's partial date: one definition for every record
+# with one (relations, events, date claims, timeline entries), e.g.
+# ``start_display = display_property("start", "start_precision")``.
+
+
+def display_property(date_attr: str, precision_attr: str) -> property:
+    return property(
+        lambda record: format_partial(getattr(record, date_attr), getattr(record, precision_attr))
+    )
+
+
+def iso_property(date_attr: str, precision_attr: str) -> property:
+    return property(lambda record: iso_partial(getattr(record, date_attr), getattr(record, precision_attr)))

@@ -204,21 +204,10 @@ class PartialDateRangeMixin(NormalizedModel):
         if self.start and self.end and self.end_upper < self.start:
             raise ValidationError({"end": "The end cannot be before the start."})
 
-    @property
-    def start_display(self) -> str:
-        return dates.format_partial(self.start, self.start_precision)
-
-    @property
-    def end_display(self) -> str:
-        return dates.format_partial(self.end, self.end_precision)
-
-    @property
-    def start_iso(self) -> str:
-        return dates.iso_partial(self.start, self.start_precision)
-
-    @property
-    def end_iso(self) -> str:
-        return dates.iso_partial(self.end, self.end_precision)
+    start_display = dates.display_property("start", "start_precision")
+    end_display = dates.display_property("end", "end_precision")
+    start_iso = dates.iso_property("start", "start_precision")
+    end_iso = dates.iso_property("end", "end_precision")
 
 
 def end_not_before_start(name: str) -> models.CheckConstraint:
@@ -665,10 +654,5 @@ class EventDateClaim(NormalizedModel):
         super().normalize()
         self.date = dates.normalize(self.date, self.precision)
 
-    @property
-    def display(self) -> str:
-        return dates.format_partial(self.date, self.precision)
-
-    @property
-    def iso(self) -> str:
-        return dates.iso_partial(self.date, self.precision)
+    display = dates.display_property("date", "precision")
+    iso = dates.iso_property("date", "precision")

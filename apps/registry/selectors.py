@@ -129,13 +129,8 @@ class TimelineEntry:
     url: str = ""
     detail: str = ""
 
-    @property
-    def display(self) -> str:
-        return dates.format_partial(self.date, self.precision)
-
-    @property
-    def iso(self) -> str:
-        return dates.iso_partial(self.date, self.precision)
+    display = dates.display_property("date", "precision")
+    iso = dates.iso_property("date", "precision")
 
     @property
     def sort_key(self) -> tuple:
