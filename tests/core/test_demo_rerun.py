@@ -70,9 +70,9 @@ def test_a_failing_loader_changes_nothing_and_exits_with_one_line(desk):
         raise RuntimeError("the registry file is missing")
 
     before = _footprint()
-    with hooks.register_temporarily("register_demo_loader", lambda: DemoLoader(99, "broken", broken)):
-        with pytest.raises(CommandError) as error:
-            call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    loader = lambda: DemoLoader(99, "broken", broken)  # noqa: E731
+    with hooks.register_temporarily("register_demo_loader", loader), pytest.raises(CommandError) as error:
+        _load_demo()
     assert (
         str(error.value)
         == "load_demo failed, nothing was changed: RuntimeError: the registry file is missing"
