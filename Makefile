@@ -43,6 +43,10 @@ scheduler: $(VENV)/.runtime-installed
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The API fuzz property with thousands of requests (DATABASE_URL picks the database).
+fuzz: $(VENV)/.dev-installed
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2500} $(BIN)/pytest tests/api/test_fuzz.py -q -s -p no:cacheprovider
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -6,6 +6,7 @@ receives a row about content outside its entitlement. See docs/api.md, "Sync".
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from apps.api.params import MAX_ID, Param, parse_whole_number
 from apps.api.views import PartnerAPIView, problem_responses
 from apps.changes import selectors
 from apps.changes.models import Action, ObjectType
+from apps.core.public_urls import absolute_url
 from apps.partners.selectors import entitled_section_ids
 
 DEFAULT_LIMIT = 100
@@ -89,7 +91,7 @@ class ChangePageSerializer(serializers.Serializer):
 def _entry_dict(entry: selectors.Entry, request: Request) -> dict:
     url = None
     if entry.object_type == ObjectType.ARTICLE and entry.action == Action.UPSERT:
-        url = request.build_absolute_uri(f"/api/v1/articles/{entry.object_id}/")
+        url = absolute_url(reverse("api:article-detail", args=[entry.object_id]))
     ninjs = None
     if entry.object_type == ObjectType.ARTICLE and entry.action == Action.TOMBSTONE:
         ninjs = {

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from rest_framework import serializers
 
-from apps.api.params import Param
+from apps.api.params import Param, names_pattern, states
 from apps.articles.models import ArticleKind, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_place_tags
 
@@ -20,6 +20,7 @@ FACET_LIMIT = 20
 _KIND_LABELS = dict(ArticleKind.choices)
 
 
+@states(pattern=names_pattern(FACETS))
 def parse_facets(raw: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(part.strip() for part in raw.split(",")))
     if not names or any(not name for name in names):

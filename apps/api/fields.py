@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from rest_framework import serializers
 
-from apps.api.params import Param
+from apps.api.params import Param, names_pattern, states
 
 FIELDS_PARAM = "fields"
 
@@ -19,6 +19,7 @@ FIELDS_PARAM = "fields"
 def parse_fields(allowed: Sequence[str]):
     """A parser for `fields=a,b,c` that accepts only the serializer's own top-level fields."""
 
+    @states(pattern=names_pattern(allowed))
     def parse(raw: str) -> tuple[str, ...]:
         names = tuple(dict.fromkeys(part.strip() for part in raw.split(",")))
         if not names or any(not name for name in names):

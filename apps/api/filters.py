@@ -14,7 +14,6 @@ from django.db.models import Q, QuerySet
 from apps.api.exceptions import InvalidParameters
 from apps.api.pagination import Ordering
 from apps.api.params import (
-    INSTANT_LIMITS,
     Param,
     Terms,
     as_id,
@@ -22,6 +21,7 @@ from apps.api.params import (
     parse_choice,
     parse_instant,
     parse_terms,
+    states,
 )
 from apps.articles.models import ArticleKind, ArticleLanguage, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
@@ -48,6 +48,10 @@ DATE_HELP = (
 )
 
 
+ONE_OF_MANY_PATTERN = r"^[^,|]+(\|[^,|]+){0,19}$"
+
+
+@states(pattern=ONE_OF_MANY_PATTERN)
 def parse_one_of_many(raw: str) -> Terms:
     """For single-valued fields: `a|b` is any of them; `a,b` could never match, so it is refused."""
     terms = parse_terms(raw)
@@ -58,7 +62,9 @@ def parse_one_of_many(raw: str) -> Terms:
 
 def _choices(values: list[str]):
     check = parse_choice(values)
+    one = "|".join(re.escape(value) for value in values)
 
+    @states(pattern=rf"^({one})(\|({one}))*$")
     def parse(raw: str) -> Terms:
         terms = parse_one_of_many(raw)
         for value in terms.values:
@@ -68,6 +74,7 @@ def _choices(values: list[str]):
     return parse
 
 
+@states(pattern=r"^[A-Za-z]{2}(,[A-Za-z]{2}){0,19}$|^[A-Za-z]{2}(\|[A-Za-z]{2}){1,19}$")
 def _country_terms(raw: str) -> Terms:
     terms = parse_terms(raw.upper())
     unknown = [code for code in terms.values if code not in COUNTRY_NAMES]
@@ -90,17 +97,12 @@ ARTICLE_FILTER_PARAMS = [
     Param("section", parse_one_of_many, "Section slug; `a|b` for any of several."),
     Param("kind", _choices(ArticleKind.values), "Article kind; `a|b` for any of several.", enum=None),
     Param("lang", _choices(ArticleLanguage.values), "Language code; `a|b` for any of several."),
-    Param(
-        "published_after", parse_instant, f"First published at or after. {DATE_HELP}", limits=INSTANT_LIMITS
-    ),
-    Param(
-        "published_before", parse_instant, f"First published at or before. {DATE_HELP}", limits=INSTANT_LIMITS
-    ),
+    Param("published_after", parse_instant, f"First published at or after. {DATE_HELP}"),
+    Param("published_before", parse_instant, f"First published at or before. {DATE_HELP}"),
     Param(
         "updated_since",
         parse_instant,
         f"Meaningfully updated at or after. {DATE_HELP}",
-        limits=INSTANT_LIMITS,
     ),
     Param(
         "ordering",

@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from apps.api.exceptions import InvalidParameters
 from apps.api.params import Param, parse_choice
+from apps.core.public_urls import page_url
 from apps.registry.models import ActorKind
 
 NINJS_MEDIA_TYPE = "application/vnd.iptc.ninjs+json"
@@ -108,7 +109,7 @@ def article_ninjs(article: Any, *, request: Any) -> dict[str, Any]:
     }
     if article.expire_at:
         item["expires"] = article.expire_at.isoformat()
-    url = article.get_full_url(request)
+    url = page_url(article)
     if url:
         item["altids"] = [{"role": "url", "value": url}]
     descriptions = []

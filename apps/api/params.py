@@ -37,10 +37,11 @@ class Param:
     openapi_type: Any = OpenApiTypes.STR
     enum: Sequence[str] | None = None
     # JSON Schema limits stated in the OpenAPI document (minimum, maximum, maxLength, format ...).
+    # A parser states its own through `states` below, so every parameter using it documents them.
     limits: Mapping[str, Any] = field(default_factory=dict)
 
     def openapi(self) -> OpenApiParameter:
-        schema = {**build_basic_type(self.openapi_type), **self.limits}
+        schema = {**build_basic_type(self.openapi_type), **getattr(self.parse, "limits", {}), **self.limits}
         if "maxLength" not in schema and schema.get("type") == "string" and self.enum is None:
             schema["maxLength"] = MAX_VALUE_LENGTH
         return OpenApiParameter(
@@ -51,6 +52,22 @@ class Param:
             description=self.description,
             enum=self.enum,
         )
+
+
+def states(**limits: Any) -> Callable[[Callable[[str], Any]], Callable[[str], Any]]:
+    """Attach the JSON Schema limits a parser enforces, for the OpenAPI document."""
+
+    def mark(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+        parse.limits = limits  # type: ignore[attr-defined]
+        return parse
+
+    return mark
+
+
+def names_pattern(names: Sequence[str]) -> str:
+    """`a,b,c` drawn from `names` (the `fields=` and `facets=` lists)."""
+    one = "|".join(re.escape(name) for name in names)
+    return rf"^\s*({one})\s*(,\s*({one})\s*)*$"
 
 
 def parse_query(query: QueryDict, params: Sequence[Param]) -> dict[str, Any]:
@@ -114,11 +131,9 @@ def is_numeric(term: str) -> bool:
     return DIGITS.fullmatch(term) is not None
 
 
+@states(minimum=1, maximum=MAX_PAGE_SIZE)
 def parse_page_size(raw: str) -> int:
     return parse_whole_number(raw, minimum=1, maximum=MAX_PAGE_SIZE)
-
-
-PAGE_SIZE_LIMITS = {"minimum": 1, "maximum": MAX_PAGE_SIZE}
 
 
 def parse_nonempty(raw: str) -> str:
@@ -136,6 +151,12 @@ class Terms:
     match_all: bool
 
 
+MAX_TERMS = 20
+# One term, or up to MAX_TERMS joined by ',' (all of) or by '|' (any of), never both.
+TERMS_PATTERN = rf"^[^,|]+(,[^,|]+){{0,{MAX_TERMS - 1}}}$|^[^,|]+(\|[^,|]+){{1,{MAX_TERMS - 1}}}$"
+
+
+@states(pattern=TERMS_PATTERN)
 def parse_terms(raw: str) -> Terms:
     has_all, has_any = "," in raw, "|" in raw
     if has_all and has_any:
@@ -143,8 +164,8 @@ def parse_terms(raw: str) -> Terms:
     values = tuple(part.strip() for part in re.split(r"[,|]", raw))
     if not values or any(not value for value in values):
         raise ValueError("has an empty term.")
-    if len(values) > 20:
-        raise ValueError("at most 20 terms.")
+    if len(values) > MAX_TERMS:
+        raise ValueError(f"at most {MAX_TERMS} terms.")
     return Terms(values=values, match_all=not has_any)
 
 
@@ -179,6 +200,7 @@ def _representable(moment: datetime) -> datetime:
     return moment
 
 
+@states(anyOf=[{"format": "date"}, {"format": "date-time"}])
 def parse_instant(raw: str) -> Instant:
     """`2025-04-03` covers that whole UTC day; an ISO 8601 date-time is that instant (UTC if no offset)."""
     raw = raw.strip()
@@ -199,6 +221,7 @@ def parse_instant(raw: str) -> Instant:
     return Instant(start=moment, end=moment)
 
 
+@states(format="date")
 def parse_day(raw: str) -> date:
     """A calendar day, YYYY-MM-DD (0001-01-01 to 9999-12-31)."""
     try:
@@ -208,10 +231,6 @@ def parse_day(raw: str) -> date:
     if day is None:
         raise ValueError(f"'{raw}' is not a date (YYYY-MM-DD).")
     return day
-
-
-INSTANT_LIMITS = {"anyOf": [{"format": "date"}, {"format": "date-time"}]}
-DAY_LIMITS = {"format": "date"}
 
 
 def as_date(value: date | datetime) -> date:

@@ -32,7 +32,7 @@ from apps.api.registry_filters import (
 from apps.api.selectors import partner_articles
 from apps.api.serializers import paginated
 from apps.api.views import PAGE_PARAMS, PartnerAPIView, problem_responses
-from apps.articles.selectors import public_actor_tags, public_event_tags
+from apps.articles.selectors import tagged_with
 from apps.partners.models import Partner
 from apps.registry import selectors as registry
 from apps.registry.models import Actor, ActorRelation, Event, Place
@@ -47,14 +47,11 @@ class Attached:
         self.__dict__.update(values)
 
 
-def tagged_articles(partner: Partner, page_ids: QuerySet, request: Request) -> list[dict[str, Any]]:
-    """The newest articles among `page_ids` this partner may see (the articles' one visibility rule)."""
-    rows = (
-        partner_articles(partner)
-        .filter(pk__in=page_ids)
-        .order_by("-published_at", "-pk")
-        .only("id", "title", "url_path", "path", "depth", "published_at")[:ARTICLES_PER_RECORD]
-    )
+def tagged_articles(partner: Partner, request: Request, **record: Any) -> list[dict[str, Any]]:
+    """The newest articles tagged with the actor or event that this partner may see."""
+    rows = tagged_with(partner_articles(partner), **record).only(
+        "id", "title", "url_path", "path", "depth", "published_at"
+    )[:ARTICLES_PER_RECORD]
     return [
         {
             "id": page.pk,
@@ -183,8 +180,7 @@ def actor_extras(
             {"event": rs.event_ref(p.event), "role": p.role} for p in registry.actor_participations(actor)
         ]
     if wants(fields, "articles"):
-        page_ids = public_actor_tags().filter(actor=actor).values("page_id")
-        extras.articles = tagged_articles(partner, page_ids, request)
+        extras.articles = tagged_articles(partner, request, actor=actor)
     return extras
 
 
@@ -271,8 +267,7 @@ def event_extras(event: Event, *, fields, partner: Partner, request: Request) ->
         parent = registry.public_series(event)
         extras.parent = rs.event_ref(parent) if parent is not None else None
     if wants(fields, "articles"):
-        page_ids = public_event_tags().filter(event=event).values("page_id")
-        extras.articles = tagged_articles(partner, page_ids, request)
+        extras.articles = tagged_articles(partner, request, event=event)
     return extras
 
 

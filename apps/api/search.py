@@ -41,7 +41,8 @@ Q_PARAM = Param(
     parse_q,
     f"Full-text search in headline, standfirst and body. Results come in relevance order (best first) "
     f"over the {SEARCH_CAP} best hits; `ordering=` sorts those hits by date instead.",
-    limits={"minLength": 1, "maxLength": MAX_QUERY_LENGTH},
+    # At least one character that is neither a space nor a double quote.
+    limits={"minLength": 1, "maxLength": MAX_QUERY_LENGTH, "pattern": r'[^\s"]'},
 )
 
 

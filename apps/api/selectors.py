@@ -11,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
 from rest_framework.request import Request
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
@@ -19,6 +20,8 @@ from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
 from apps.core.models import ImageRights, NewsImage
+from apps.core.public_urls import absolute_url, page_url
+from apps.core.rich_text import is_safe_href
 from apps.core.selectors import publicly_visible_pages
 from apps.partners import selectors as partner_selectors
 from apps.partners.models import Partner
@@ -61,14 +64,12 @@ def _tag(tag_type: str, record: Any, tag: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _image_dict(
-    image: NewsImage, request: Request, *, role: str, credit: str = "", caption: str = ""
-) -> dict:
+def _image_dict(image: NewsImage, *, role: str, credit: str = "", caption: str = "") -> dict:
     rendition = image.get_rendition(RENDITION)  # prefetched: no query once it exists
     return {
         "id": image.pk,
         "role": role,
-        "url": request.build_absolute_uri(rendition.url),
+        "url": absolute_url(rendition.url),
         "width": rendition.width,
         "height": rendition.height,
         "alt_text": image.default_alt_text,
@@ -77,40 +78,88 @@ def _image_dict(
     }
 
 
+def _list_items(raw: Any) -> list[str]:
+    """A ListBlock's raw items: `{"type": "item", "value": ..., "id": ...}` dicts (Wagtail 2.16+)
+    or, in older revisions, the bare values."""
+    items = []
+    for item in raw if isinstance(raw, list) else []:
+        value = item.get("value") if isinstance(item, dict) else item
+        if isinstance(value, str) and value.strip():
+            items.append(value)
+    return items
+
+
+def _struct(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _block_html(block: dict, images: dict[int, NewsImage], related: dict[int, tuple[str, str]]) -> str:
+    """One body block as partner HTML, from its raw (stored JSON) value: the same blocks and
+    words the site's templates show, minus what partners may not have."""
     kind, value = block.get("type"), block.get("value")
     if kind == "paragraph":
-        return value or ""  # database HTML: _expand_links resolves its page links
+        return value if isinstance(value, str) else ""  # database HTML: _expand_links resolves links
     if kind == "heading":
+        value = _struct(value)
         level = "h3" if value.get("level") == "h3" else "h2"
-        return f"<{level}>{escape(value.get('text', ''))}</{level}>"
+        return format_html("<{}>{}</{}>", level, value.get("text", ""), level)
     if kind == "quote":
+        value = _struct(value)
+        lines = escape(value.get("quote", "")).splitlines()
         return format_html(
             "<blockquote><p>{}</p><footer>{}</footer></blockquote>",
-            value.get("quote", ""),
+            mark_safe("<br>".join(lines)),  # noqa: S308 - each line escaped above
             value.get("attribution", ""),
         )
     if kind == "image":
+        value = _struct(value)
         image = images.get(value.get("image"))
         if image is None:  # missing or rights-restricted: never sent to partners
             return ""
+        rendition = image.get_rendition(RENDITION)  # prefetched
+        caption = value.get("caption") or image.caption
+        credit = value.get("credit") or image.credit
+        figcaption = (
+            format_html(
+                "<figcaption>{}{}</figcaption>",
+                caption,
+                format_html(" <small>{}</small>", credit) if credit else "",
+            )
+            if caption or credit
+            else ""
+        )
         return format_html(
-            '<figure data-image-id="{}"><figcaption>{}</figcaption></figure>',
+            '<figure data-image-id="{}"><img src="{}" width="{}" height="{}" alt="{}">{}</figure>',
             image.pk,
-            value.get("caption") or image.caption,
+            absolute_url(rendition.url),
+            rendition.width,
+            rendition.height,
+            image.default_alt_text,
+            figcaption,
         )
     if kind == "embed":
         url = value if isinstance(value, str) else ""
-        return format_html('<p class="embed"><a href="{}">{}</a></p>', url, url) if url else ""
+        if not url.startswith(("https://", "http://")) or not is_safe_href(url):
+            return ""
+        return format_html('<p class="embed"><a href="{}">{}</a></p>', url, url)
     if kind == "fact_box":
-        items = "".join(format_html("<li>{}</li>", fact) for fact in value.get("facts", []))
-        return format_html("<aside><h3>{}</h3><ul>", value.get("title", "")) + items + "</ul></aside>"
+        value = _struct(value)
+        items = format_html_join("", "<li>{}</li>", ((fact,) for fact in _list_items(value.get("facts"))))
+        return format_html(
+            '<aside class="fact-box"><h3>{}</h3><ul>{}</ul></aside>', value.get("title", ""), items
+        )
     if kind == "related_article":
+        value = _struct(value)
         target = related.get(value.get("article"))
         if target is None:  # not visible to this partner: leave it out
             return ""
         title, url = target
-        return format_html('<aside class="related"><a href="{}">{}</a></aside>', url, title)
+        return format_html(
+            '<aside class="related">{}: <a href="{}">{}</a></aside>',
+            value.get("label") or "Related",
+            url,
+            title,
+        )
     return ""
 
 
@@ -132,11 +181,25 @@ def _expand_links(body: str, links: dict[int, str]) -> str:
         attrs = extract_attrs(match.group(1))
         linktype = attrs.get("linktype")
         if linktype is None:
-            return match.group(0)  # an external or mailto link is stored as it is shown
+            # An external, mailto or tel link is stored as it is shown; any other scheme
+            # (javascript:, data: ...) loses its href.
+            return match.group(0) if is_safe_href(attrs.get("href")) else "<a>"
         url = links.get(int(attrs["id"])) if linktype == "page" and attrs.get("id", "").isdigit() else None
         return format_html('<a href="{}">', url) if url else "<a>"
 
     return FIND_A_TAG.sub(replace, body)
+
+
+# Tags after which the words of the next block start (a line break, the end of a block).
+_BLOCK_END = re.compile(
+    r"(<br\s*/?>|</(?:p|li|h[1-6]|blockquote|footer|figcaption|aside|ul|ol|figure)>)", re.I
+)
+
+
+def body_text(body_html: str) -> str:
+    """The visible words of partner body HTML, one space between blocks."""
+    spaced = _BLOCK_END.sub(r"\1 ", body_html)
+    return re.sub(r"\s+", " ", html.unescape(strip_tags(spaced))).strip()
 
 
 def attach_representations(
@@ -217,11 +280,13 @@ def attach_representations(
         )
         targets = {page.pk: page for page in pages}
     related = {
-        pk: (page.title, page.get_full_url(request))
+        pk: (page.title, url)
         for pk, page in targets.items()
-        if pk in related_ids and page.for_partner
+        if pk in related_ids and page.for_partner and (url := page_url(page))
     }
-    links = {pk: page.get_full_url(request) for pk, page in targets.items() if pk in link_ids and page.public}
+    links = {
+        pk: url for pk, page in targets.items() if pk in link_ids and page.public and (url := page_url(page))
+    }
 
     expanded = [
         _expand_links("".join(_block_html(block, images, related) for block in bodies[article.pk]), links)
@@ -231,10 +296,10 @@ def attach_representations(
     for article, body in zip(articles, expanded, strict=True):
         rep = reps[article.pk]
         rep.body_html = body
-        rep.body_text = re.sub(r"\s+", " ", html.unescape(strip_tags(body.replace("><", "> <")))).strip()
+        rep.body_text = body_text(body)
         hero = images.get(article.hero_image_id)
         if hero is not None:
-            rep.images.append(_image_dict(hero, request, role="hero"))
+            rep.images.append(_image_dict(hero, role="hero"))
         for block in bodies[article.pk]:
             value = block.get("value")
             if block.get("type") == "image" and isinstance(value, dict):
@@ -243,7 +308,6 @@ def attach_representations(
                     rep.images.append(
                         _image_dict(
                             image,
-                            request,
                             role="body",
                             credit=value.get("credit", ""),
                             caption=value.get("caption", ""),

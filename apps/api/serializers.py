@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from apps.api.fields import SelectableFieldsMixin
 from apps.core.models import SectionPage
+from apps.core.public_urls import page_url
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -39,7 +40,7 @@ class SectionSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         return f"urn:newsdesk:section:{section.pk}"
 
     def get_url(self, section: SectionPage) -> str | None:
-        return section.get_full_url(self.context.get("request"))
+        return page_url(section)
 
 
 @cache
@@ -144,4 +145,4 @@ class ArticleSerializer(SelectableFieldsMixin, serializers.Serializer):
         return f"urn:newsdesk:article:{article.pk}"
 
     def get_url(self, article) -> str | None:
-        return article.get_full_url(self.context.get("request"))
+        return page_url(article)

@@ -33,7 +33,7 @@ from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_
 from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
 from apps.api.negotiation import JSONFallbackNegotiation
 from apps.api.pagination import MAX_CURSOR_LENGTH, BadCursor, Cursor, Ordering, decode_cursor, paginate
-from apps.api.params import PAGE_SIZE_LIMITS, Param, parse_nonempty, parse_page_size, parse_query
+from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
 from apps.api.permissions import IsActivePartner
 from apps.api.selectors import attach_representations, for_representation, partner_articles
 from apps.api.throttling import PartnerKeyThrottle
@@ -67,7 +67,6 @@ PAGE_PARAMS = [
         parse_page_size,
         "Items per page, 1 to 100 (default 20).",
         openapi_type=int,
-        limits=PAGE_SIZE_LIMITS,
     ),
     Param(
         "cursor",
@@ -103,6 +102,12 @@ class ProblemErrors:
 
     def get_exception_handler(self):
         return problem_exception_handler
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        if isinstance(response, Response) and response.content_type == PROBLEM_CONTENT_TYPE:
+            response.accepted_renderer = JSONRenderer()  # the schema view would render YAML
+        return response
 
 
 class PartnerPolicy(ProblemErrors):
@@ -329,6 +334,12 @@ class ArticleDetailView(PartnerAPIView):
 
 class SchemaView(ProblemErrors, SpectacularAPIView):
     """The OpenAPI 3 document: public, like the docs."""
+
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        # drf-spectacular would put `version=` and `lang=` into the download's file name (a
+        # header): one document, no parameters.
+        parse_query(request.query_params, [])
+        return super().get(request, *args, **kwargs)
 
     authentication_classes: list = []
     permission_classes: list = []

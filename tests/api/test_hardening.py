@@ -152,3 +152,13 @@ def test_too_many_parameters_with_a_bad_key_is_still_a_400(partner):
     client.credentials(HTTP_AUTHORIZATION="Bearer nd_0123456789ab_" + "x" * 43)
     query = "&".join(f"p{n}=1" for n in range(1001))
     assert_bad_param(client.get(f"/api/v1/sections/?{query}"), "query")
+
+
+@pytest.mark.parametrize("query", ["version=%0A", "lang=%0A%C4%80", "format=yaml"])
+def test_the_schema_takes_no_parameters(anon, query):
+    # drf-spectacular put `version` into the Content-Disposition header: a newline was a 500.
+    assert_bad_param(anon.get(f"/api/v1/schema/?{query}"), query.split("=")[0])
+
+
+def test_the_schema_without_parameters_is_served(anon):
+    assert anon.get("/api/v1/schema/", HTTP_ACCEPT="application/json").status_code == 200
