@@ -204,3 +204,16 @@ def articles_about_event(*, event: Event, now: datetime | None = None) -> QueryS
 def articles_about_place(*, place: Place, now: datetime | None = None) -> QuerySet[ArticlePage]:
     tagged = public_place_tags().filter(place=place).values("page_id")
     return for_listing(newest_first(visible_articles(now=now).filter(pk__in=tagged)))
+
+
+def tagged_with(
+    articles: QuerySet[ArticlePage], *, actor: Actor | None = None, event: Event | None = None
+) -> QuerySet[ArticlePage]:
+    """Among ``articles`` (already cut by a visibility rule: the site's or a partner's), those
+    with a public tag of ``actor`` or ``event``, newest first: "stories about this record" for
+    the registry pages and the registry API alike."""
+    if actor is not None:
+        tagged = public_actor_tags().filter(actor=actor)
+    else:
+        tagged = public_event_tags().filter(event=event)
+    return newest_first(articles.filter(pk__in=tagged.values("page_id")))
