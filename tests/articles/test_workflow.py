@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -238,3 +240,64 @@ def test_submit_and_approve_notify_by_mail_without_errors(
     assert all(TITLE in mail.subject for mail in mailoutbox)
     assert "Traceback" not in caplog.text
     assert not [record for record in caplog.records if record.levelname in {"ERROR", "CRITICAL"}]
+
+
+def _decide_in_the_editor(client, editor, page, action: str):
+    from django.contrib.messages import get_messages
+
+    page = page.get_latest_revision_as_object()
+    byline, tag = page.bylines.first(), page.actor_tags.first()
+    data = _article_form(author=byline.author, actor=tag.actor, action="action-workflow-action")
+    # The rows the draft already has, so the editor's form edits them instead of adding twins.
+    data.update(
+        nested_form_data(
+            {
+                "bylines": inline_formset([{"id": byline.pk, "author": byline.author.pk}], initial=1, min=1),
+                "actor_tags": inline_formset(
+                    [
+                        {
+                            "id": tag.pk,
+                            "actor": tag.actor.pk,
+                            "role": "subject",
+                            "relevance": "0.9",
+                            "origin": "manual",
+                            "confirmed": "on",
+                        }
+                    ],
+                    initial=1,
+                ),
+            }
+        )
+    )
+    data["workflow-action-name"] = action
+    data["workflow-action-extra-data"] = '{"comment": "Seen by the desk."}'
+    client.force_login(editor)
+    response = client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), data)
+    assert response.status_code == 302
+    return " | ".join(html.unescape(str(message)).strip() for message in get_messages(response.wsgi_request))
+
+
+def test_approving_in_the_editor_says_the_story_is_live(client, reporter, editor, actor):
+    from apps.core.models import SectionPage
+
+    sahel = SectionPage.objects.get(slug="sahel")
+    page = _create_as(
+        client, reporter, sahel, _article_form(author=AuthorFactory(), actor=actor, action="action-submit")
+    )
+    shown = _decide_in_the_editor(client, editor, page, "approve")
+    page.refresh_from_db()
+    assert page.live
+    assert f"Approved and published: '{TITLE}' is live on the site." in shown
+
+
+def test_rejecting_in_the_editor_says_it_went_back(client, reporter, editor, actor):
+    from apps.core.models import SectionPage
+
+    sahel = SectionPage.objects.get(slug="sahel")
+    page = _create_as(
+        client, reporter, sahel, _article_form(author=AuthorFactory(), actor=actor, action="action-submit")
+    )
+    shown = _decide_in_the_editor(client, editor, page, "reject")
+    page.refresh_from_db()
+    assert not page.live
+    assert f"Changes requested: '{TITLE}' went back to its author, unpublished." in shown
