@@ -7,6 +7,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,13 +22,42 @@ from tests.partners.factories import PartnerFactory, issue_key
 BASE_DIR = Path(__file__).resolve().parents[2]
 URL = "/api/v1/sections/"
 
-# A day-long window so a test never straddles a window boundary.
+# Day-long windows; `clear_of_midnight` makes sure a test never straddles their boundary.
 LIMITS = {"basic": "2/day", "standard": "3/day", "premium": "5/day"}
+DAY = 86400
+
+
+def wait_past_midnight_if_within(seconds: float) -> None:
+    """Day windows start at 00:00 UTC: a test that would run into midnight waits for it first
+    (at most `seconds`, once a day), so every request of the test falls in one window."""
+    left = DAY - time.time() % DAY
+    if left < seconds:
+        time.sleep(left + 0.05)
 
 
 @pytest.fixture
-def small_limits(settings):
+def clear_of_midnight():
+    wait_past_midnight_if_within(60)
+
+
+@pytest.fixture
+def small_limits(settings, clear_of_midnight):
     settings.PARTNER_API_RATE_LIMITS = LIMITS
+
+
+@pytest.mark.django_db
+def test_a_day_window_ends_at_utc_midnight_exactly(small_limits, partner, key):
+    from apps.api.throttling import hit
+    from apps.partners.models import ApiKey
+
+    api_key = ApiKey.objects.get(partner=partner)
+    midnight = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+    before = midnight - 0.001
+    assert [hit(api_key, now=before)[0] for _ in range(4)] == [True, True, True, False]
+    allowed, state = hit(api_key, now=midnight)  # a new window: counted afresh
+    assert allowed and state.remaining == 2
+    assert state.reset_in == DAY
+    assert hit(api_key, now=before)[1].reset_in == 1  # the old window still ends at midnight
 
 
 @pytest.mark.django_db
@@ -86,6 +116,7 @@ with override_settings(CACHES=caches, PARTNER_API_RATE_LIMITS={"standard": "5/da
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_processes_share_one_count_through_redis(desk):
+    wait_past_midnight_if_within(240)  # the workers may take two minutes to start and answer
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     prefix = f"nd-test-{secrets.token_hex(6)}"  # isolates this run's counters in a shared Redis
     partner = PartnerFactory(all_sections=True)
