@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.throttling import BaseThrottle
 
+from apps.core.counters import increment
 from apps.partners.models import ApiKey
 
 if TYPE_CHECKING:
@@ -44,12 +44,7 @@ def hit(key: ApiKey, *, now: float | None = None) -> tuple[bool, RateLimit]:
     now = time.time() if now is None else now
     window_start = int(now // window * window)
     name = f"api:throttle:{key.pk}:{window}:{window_start}"
-    cache.add(name, 0, window + 5)
-    try:
-        count = cache.incr(name)
-    except ValueError:  # the window's key expired between add and incr
-        cache.set(name, 1, window + 5)
-        count = 1
+    count = increment(name, ttl=window + 5)
     reset_in = max(1, int(window_start + window - now + 0.999))
     return count <= limit, RateLimit(limit=limit, remaining=max(0, limit - count), reset_in=reset_in)
 

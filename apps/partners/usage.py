@@ -8,6 +8,8 @@ from datetime import date, datetime
 from django.core.cache import cache
 from django.utils import timezone
 
+from apps.core.counters import increment
+
 COUNTER_TTL = 3 * 24 * 3600  # survives a scheduler outage of two days
 MAX_RECENT_ERRORS = 10
 
@@ -24,23 +26,14 @@ def recent_errors_key(key_id: int) -> str:
     return f"partners:usage:{key_id}:recent_errors"
 
 
-def _incr(name: str) -> None:
-    # add() is a no-op when the counter exists; incr() is atomic on Redis and locmem.
-    cache.add(name, 0, COUNTER_TTL)
-    try:
-        cache.incr(name)
-    except ValueError:  # evicted between add and incr
-        cache.set(name, 1, COUNTER_TTL)
-
-
 def record_request(*, key_id: int, status: int, path: str, now: datetime | None = None) -> None:
     """Count one request by this key (and one error if the response is 4xx/5xx)."""
     now = now or timezone.now()
     day = now.date()
-    _incr(counter_key(key_id, day, "requests"))
+    increment(counter_key(key_id, day, "requests"), ttl=COUNTER_TTL)
     cache.set(last_used_key(key_id), now.timestamp(), COUNTER_TTL)
     if status >= 400:
-        _incr(counter_key(key_id, day, "errors"))
+        increment(counter_key(key_id, day, "errors"), ttl=COUNTER_TTL)
         # Best effort (read-modify-write): a diagnostic aid, not an audit log.
         errors = cache.get(recent_errors_key(key_id)) or []
         errors = [*errors, {"at": now.isoformat(), "status": status, "path": path[:300]}][-MAX_RECENT_ERRORS:]
