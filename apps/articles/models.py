@@ -29,6 +29,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from apps.articles.blocks import ArticleBodyBlock
+from apps.articles.forms import ArticlePageForm
 from apps.articles.panels import HookedPanels
 from apps.core.public_urls import page_url
 from apps.core.slugs import unique_slug
@@ -186,6 +187,8 @@ class ArticlePage(Page):
             ObjectList([*editorial_panels, *Page.settings_panels], heading="Settings"),
         ]
     )
+
+    base_form_class = ArticlePageForm
 
     search_fields = [
         *Page.search_fields,
