@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format migrate demo worker scheduler check-deploy bench clean
+.PHONY: run test e2e lint format migrate demo worker scheduler check-deploy bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Newsdesk needs Python 3.11 or newer")'
@@ -40,8 +40,15 @@ scheduler: $(VENV)/.runtime-installed
 	$(MANAGE) run_scheduler
 
 ## test: the whole suite on SQLite, or on whatever DATABASE_URL points at.
+## The browser tests (tests/e2e) run with it when Debian's chromium is on PATH, else they skip.
 test: $(VENV)/.dev-installed
+	@command -v chromium >/dev/null || echo "make test: chromium not found, SKIPPING the browser tests (tests/e2e); apt-get install chromium"
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## e2e: only the browser tests; fails when chromium is missing or cannot start (docs/testing.md).
+e2e: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.e2e.check_browser
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
 # The API fuzz property with thousands of requests (DATABASE_URL picks the database).
 fuzz: $(VENV)/.dev-installed
