@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.partners import services
 from apps.partners.keys import parse_key
 from apps.partners.models import ApiKey
-from apps.partners.selectors import KeyRejected, key_for_token
+from apps.partners.selectors import KeyRejected, key_for_token, live_keys
 from tests.partners.factories import PartnerFactory, issue_key
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,37 @@ def test_revoking_an_unknown_prefix_is_an_error():
 def test_ensure_partner_refuses_unknown_sections(desk):
     with pytest.raises(ValidationError, match="Unknown section"):
         services.ensure_partner(name="Harmattan Radio", section_slugs=["sahel", "atlantis"])
+
+
+# The expiry boundary: a key works up to, but not at, its expires_at (every reader of it agrees).
+EXPIRES = timezone.now().replace(microsecond=0) + timedelta(days=3)
+JUST_BEFORE = EXPIRES - timedelta(microseconds=1)
+
+
+def test_a_key_is_accepted_until_the_instant_before_it_expires():
+    new = issue_key(PartnerFactory(), expires_at=EXPIRES)
+    assert key_for_token(new.plaintext, now=JUST_BEFORE).pk == new.key.pk
+    assert new.key.is_live(now=JUST_BEFORE)
+    assert list(services_live_keys(new.key.partner, JUST_BEFORE)) == [new.key.pk]
+
+
+def test_a_key_is_refused_at_the_instant_it_expires():
+    new = issue_key(PartnerFactory(), expires_at=EXPIRES)
+    with pytest.raises(KeyRejected, match="expired"):
+        key_for_token(new.plaintext, now=EXPIRES)
+    assert not new.key.is_live(now=EXPIRES)
+    assert list(services_live_keys(new.key.partner, EXPIRES)) == []
+
+
+def test_a_key_frees_its_slot_at_the_instant_it_expires_not_before():
+    partner = PartnerFactory()
+    issue_key(partner)
+    expiring = issue_key(partner, expires_at=EXPIRES)
+    with pytest.raises(ValidationError, match="revoke one"):
+        services.create_api_key(partner=partner, now=JUST_BEFORE)
+    services.create_api_key(partner=partner, now=EXPIRES)
+    assert ApiKey.objects.get(pk=expiring.key.pk).revoked_at == EXPIRES
+
+
+def services_live_keys(partner, now):
+    return live_keys(partner, now=now).values_list("pk", flat=True)
