@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import Button
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from apps.registry import demo
@@ -14,6 +16,55 @@ from apps.registry.admin_views import MERGE_PERMISSION, merge_actor_view
 from apps.registry.forms import ActorAdminForm, RegistryAdminForm, RegistryInlinePanel
 from apps.registry.models import Actor, Event, Place
 from apps.registry.services import MERGE_ACTION, MERGED_AWAY_ACTION
+
+
+class _ChooserColumns:
+    """Chooser listings show what tells two records apart (kind, country, dates), not names only."""
+
+    extra_columns: tuple[Column, ...] = ()
+
+    @property
+    def columns(self):
+        return [*super().columns, *self.extra_columns]
+
+
+def registry_chooser(model_columns: tuple[Column, ...]) -> type[SnippetChooserViewSet]:
+    """A snippet chooser with extra columns. Its search goes through the search index, which
+    carries the aliases (``search_fields``) and is refreshed when an alias changes (signals)."""
+
+    class Choose(_ChooserColumns, ChooseView):
+        extra_columns = model_columns
+
+    class Results(_ChooserColumns, ChooseResultsView):
+        extra_columns = model_columns
+
+    class Chooser(SnippetChooserViewSet):
+        choose_view_class = Choose
+        choose_results_view_class = Results
+
+    return Chooser
+
+
+ACTOR_CHOOSER = registry_chooser(
+    (
+        Column("kind", label="Kind", accessor="get_kind_display"),
+        Column("country", label="Country", accessor="country_name"),
+        Column("review_status", label="Status", accessor="get_review_status_display"),
+    ),
+)
+PLACE_CHOOSER = registry_chooser(
+    (
+        Column("kind", label="Kind", accessor="get_kind_display"),
+        Column("country", label="Country", accessor="country_name"),
+    ),
+)
+EVENT_CHOOSER = registry_chooser(
+    (
+        Column("event_type", label="Type", accessor="get_event_type_display"),
+        Column("start", label="Date", accessor="start_display"),
+        Column("place", label="Place", accessor="place"),
+    ),
+)
 
 
 class ActorViewSet(SnippetViewSet):
@@ -25,6 +76,7 @@ class ActorViewSet(SnippetViewSet):
     search_fields = ["name", "description", "aliases__text"]
     search_backend_name = None  # the ORM search reaches aliases without a search-index rebuild
     ordering = ["name"]
+    chooser_viewset_class = ACTOR_CHOOSER
     edit_handler = ObjectList(
         [
             MultiFieldPanel(
@@ -59,6 +111,7 @@ class PlaceViewSet(SnippetViewSet):
     search_fields = ["name", "aliases__text"]
     search_backend_name = None
     ordering = ["name"]
+    chooser_viewset_class = PLACE_CHOOSER
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
@@ -83,6 +136,7 @@ class EventViewSet(SnippetViewSet):
     search_fields = ["title", "summary"]
     search_backend_name = None
     ordering = ["-start", "title"]
+    chooser_viewset_class = EVENT_CHOOSER
     edit_handler = ObjectList(
         [
             FieldPanel("title"),
