@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from apps.articles.embeds import is_allowed_embed_url
-from apps.core.safe_links import drop_unsafe_links, is_safe_href, validate_safe_links
-
-
-def _unsafe_editor_links(raw: str | None) -> list[str]:
-    """Link URLs in the editor's Draftail contentstate that are not safe to follow.
-
-    Wagtail's converter silently turns such a link into a bare <a>, so the editor would never
-    learn the link is gone: the raw submission is read first to report it instead.
-    """
-    try:
-        entities = json.loads(raw or "").get("entityMap", {}).values()
-    except (ValueError, AttributeError):
-        return []
-    urls = [entity.get("data", {}).get("url") for entity in entities if entity.get("type") == "LINK"]
-    return [url for url in urls if url is not None and not is_safe_href(url)]
+from apps.core.safe_links import drop_unsafe_links, unsafe_contentstate_links, validate_safe_links
 
 
 class SafeRichTextBlock(blocks.RichTextBlock):
@@ -33,7 +17,7 @@ class SafeRichTextBlock(blocks.RichTextBlock):
 
     def value_from_datadict(self, data, files, prefix):
         value = super().value_from_datadict(data, files, prefix)
-        value.unsafe_links = _unsafe_editor_links(data.get(prefix))
+        value.unsafe_links = unsafe_contentstate_links(data.get(prefix))
         return value
 
     def clean(self, value):

@@ -1,5 +1,7 @@
 """Demo articles for `manage.py load_demo`: the Sahel story, written by the desk for the demo.
 
+The stories are data (demo_articles.json, next to this file); this module reads and loads them.
+
 Idempotent and never overwriting: an author (keyed by slug) or an article (keyed by slug,
 wherever an editor moved it) that already exists is left exactly as it is.
 Needs the demo registry (apps.registry.demo.load runs first).
@@ -8,7 +10,9 @@ Needs the demo registry (apps.registry.demo.load runs first).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,18 +29,11 @@ from apps.articles.models import (
     ArticlePlace,
     Author,
     SyndicationRights,
-    TagRole,
 )
 from apps.core.models import SectionPage
 from apps.registry.models import Actor, Event, Place
 
-AUTHORS = [
-    ("mariam-keita", "Mariam Keita", "Sahel correspondent, Bamako"),
-    ("olivier-dembele", "Olivier Dembélé", "West Africa editor"),
-    ("hawa-issoufou", "Hawa Issoufou", "Niamey correspondent"),
-]
-
-S, M = TagRole.SUBJECT, TagRole.MENTIONED
+DATA_FILE = Path(__file__).with_name("demo_articles.json")
 
 
 @dataclass
@@ -62,247 +59,25 @@ class DemoArticle:
     quote: tuple[str, str] | None = None
     corrections: list[tuple[dt.date, str]] = field(default_factory=list)
 
+    @classmethod
+    def from_data(cls, row: dict) -> DemoArticle:
+        """One article of the data file: tags grouped by role, dates as ISO strings."""
+        row = dict(row)
+        for key in ("actors", "events", "places"):
+            row[key] = [(slug, role) for role, slugs in row.get(key, {}).items() for slug in slugs]
+        row["published"] = dt.datetime.fromisoformat(row["published"])
+        row["corrections"] = [(dt.date.fromisoformat(day), text) for day, text in row.get("corrections", [])]
+        if row.get("quote"):
+            row["quote"] = tuple(row["quote"])
+        return cls(**row)
 
-def _at(y: int, m: int, d: int, h: int = 9) -> dt.datetime:
-    return dt.datetime(y, m, d, h, 0, tzinfo=dt.UTC)
+
+def _read_data() -> tuple[list[dict], list[DemoArticle]]:
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return data["authors"], [DemoArticle.from_data(row) for row in data["articles"]]
 
 
-ARTICLES = [
-    DemoArticle(
-        slug="aes-ministers-meet-lavrov-in-moscow",
-        section="sahel",
-        title="Sahel foreign ministers take their alliance to Moscow",
-        standfirst="Mali, Niger and Burkina Faso sent their top diplomats to meet Sergey Lavrov, "
-        "who offered Russian help in building the bloc's joint force.",
-        paragraphs=[
-            "The foreign ministers of the three military-led Sahel states sat down with Russia's "
-            "foreign minister in Moscow on 3 April 2025, the first such meeting of the whole "
-            "alliance with the Kremlin's chief diplomat.",
-            "Russia said it was ready to help the Alliance of Sahel States assemble the joint "
-            "force its members have been discussing since the start of the year. Reports from "
-            "January put the planned force at 5,000 troops or more.",
-            "For the three governments the trip was a signal of where they now look for security "
-            "partners, after years in which France was the main foreign military presence.",
-        ],
-        published=_at(2025, 4, 3, 17),
-        authors=["mariam-keita"],
-        dateline="moscow",
-        actors=[
-            ("aes", S),
-            ("russia", S),
-            ("sergey-lavrov", S),
-            ("abdoulaye-diop", M),
-            ("bakary-yaou-sangare", M),
-            ("aes-joint-force", M),
-            ("mali", M),
-            ("niger", M),
-            ("burkina-faso", M),
-        ],
-        events=[("aes-moscow-meeting-2025", S), ("aes-joint-force-announced", M)],
-        places=[("moscow", S)],
-        top_story=True,
-        quote=(
-            "We came to talk about security first, and about everything else after.",
-            "A member of one of the delegations, speaking to the desk",
-        ),
-    ),
-    DemoArticle(
-        slug="aes-military-chiefs-meet-in-ouagadougou",
-        section="sahel",
-        title="Alliance army chiefs hold third summit, this time in Ouagadougou",
-        standfirst="Two days of talks in Burkina Faso's capital followed earlier meetings in "
-        "Bamako and Niamey.",
-        paragraphs=[
-            "The chiefs of staff of the Alliance of Sahel States met in Ouagadougou on 15 and 16 "
-            "April 2025. It was the third meeting of its kind, after gatherings in Bamako and "
-            "Niamey during 2024.",
-            "The agenda centred on the joint force and on how the three armies share intelligence "
-            "along their common borders.",
-        ],
-        published=_at(2025, 4, 16, 18),
-        authors=["olivier-dembele"],
-        actors=[("aes", S), ("burkina-faso", M), ("malian-armed-forces", M), ("aes-joint-force", S)],
-        events=[("aes-military-chiefs-ouagadougou-2025", S), ("aes-military-chiefs-summits", M)],
-        places=[("burkina-faso", S)],
-        facts=[
-            "Bamako and Niamey hosted the first two meetings, in 2024.",
-            "The alliance's charter dates from September 2023.",
-        ],
-    ),
-    DemoArticle(
-        slug="explainer-what-is-the-aes",
-        section="analysis",
-        title="Explainer: what the Alliance of Sahel States is, and why it matters",
-        standfirst="Three juntas, one charter and a clean break with ECOWAS: the alliance in five questions.",
-        paragraphs=[
-            "The alliance brings together Mali, Burkina Faso and Niger. All three are run by "
-            "officers who took power in coups: Mali in 2020 and again in 2021, Burkina Faso in "
-            "2022 and Niger in July 2023.",
-            "Its founding text, the Liptako-Gourma Charter, was signed on 16 September 2023. "
-            "Not every account agrees on the date: one commentary places the alliance's formation "
-            "in December 2023, and the registry keeps both claims with their sources.",
-            "The three states then left the Economic Community of West African States, saying the "
-            "bloc served Western interests and had failed them on security. Their exit took effect "
-            "in January 2025.",
-        ],
-        published=_at(2025, 2, 10),
-        authors=["olivier-dembele", "mariam-keita"],
-        kind=ArticleKind.EXPLAINER,
-        actors=[("aes", S), ("ecowas", S), ("mali", M), ("burkina-faso", M), ("niger", M)],
-        events=[("aes-founding", S), ("aes-ecowas-exit", S)],
-        facts=[
-            "Members: Mali, Burkina Faso, Niger.",
-            "Charter signed: 16 September 2023 (one source says December 2023).",
-            "ECOWAS exit effective: January 2025.",
-        ],
-        corrections=[
-            (
-                dt.date(2025, 2, 11),
-                "An earlier version gave the wrong year for Burkina Faso's coup. It was 2022.",
-            )
-        ],
-    ),
-    DemoArticle(
-        slug="mali-expels-french-ambassador",
-        section="sahel",
-        title="Mali orders France's ambassador to leave",
-        standfirst="The expulsion opened the way to the withdrawal of French troops and the "
-        "European Takuba task force.",
-        paragraphs=[
-            "Mali's transitional authorities told the French ambassador to leave the country in "
-            "early 2022, in the sharpest break yet between Bamako and its former colonial power.",
-            "Within months France announced that its soldiers, and the European special forces of "
-            "the Takuba task force, would leave Mali.",
-        ],
-        published=_at(2022, 2, 1),
-        authors=["mariam-keita"],
-        dateline="bamako",
-        actors=[("mali", S), ("france", S), ("takuba", M), ("french-armed-forces", M)],
-        events=[("mali-expels-french-ambassador", S), ("france-leaves-mali", M)],
-        places=[("bamako", S)],
-    ),
-    DemoArticle(
-        slug="us-forces-leave-niger-drone-base",
-        section="west-africa",
-        title="US troops leave Niger as the Agadez drone base shuts",
-        standfirst="Washington's biggest drone installation in the region closed in 2024 at the "
-        "request of Niger's military government.",
-        paragraphs=[
-            "American forces have left Niger after the authorities in Niamey asked them to go. "
-            "The drone base they ran under US Africa Command has closed.",
-            "French troops had already departed the year before, also at the junta's request.",
-        ],
-        published=_at(2024, 8, 6),
-        authors=["hawa-issoufou"],
-        dateline="niamey",
-        actors=[("united-states", S), ("niger", S), ("africom", S), ("pentagon", M), ("france", M)],
-        events=[("us-leaves-niger", S), ("french-forces-leave-niger", M)],
-        places=[("niamey", M), ("niger", S)],
-        rights=SyndicationRights.AGENCY_SITE_ONLY,
-        source="With agency reporting",
-        top_story=True,
-    ),
-    DemoArticle(
-        slug="mali-niger-break-ties-with-ukraine",
-        section="west-africa",
-        title="Mali and Niger cut diplomatic ties with Ukraine",
-        standfirst="Bamako accused Kyiv of supporting rebel groups in the north; Niamey followed.",
-        paragraphs=[
-            "Mali broke off relations with Ukraine in 2024, accusing it of backing armed rebels. "
-            "Niger took the same step days later.",
-            "Ukraine rejected the accusation.",
-        ],
-        published=_at(2024, 8, 12),
-        authors=["olivier-dembele"],
-        actors=[("mali", S), ("niger", S), ("ukraine", S)],
-        events=[("mali-niger-cut-ties-ukraine", S)],
-    ),
-    DemoArticle(
-        slug="niger-interdit-ong-francaises",
-        section="west-africa",
-        title="Le Niger interdit les ONG françaises",
-        standfirst="Après l'expulsion de l'ambassadeur de France, la junte de Niamey s'en prend "
-        "aux organisations humanitaires françaises.",
-        paragraphs=[
-            "Les autorités militaires du Niger ont interdit en 2023 les activités des "
-            "organisations humanitaires françaises sur leur territoire.",
-            "La décision intervient quelques semaines après le départ forcé de l'ambassadeur de "
-            "France à Niamey.",
-        ],
-        published=_at(2023, 10, 20),
-        authors=["hawa-issoufou"],
-        language="fr",
-        dateline="niamey",
-        actors=[("niger", S), ("france", S)],
-        events=[("niger-bans-french-ngos", S), ("niger-expels-french-ambassador", M)],
-    ),
-    DemoArticle(
-        slug="analysis-sahel-turns-to-russia",
-        section="analysis",
-        title="Analysis: why the Sahel juntas turned from Paris to Moscow",
-        standfirst="Security partnerships, diplomacy and trade have shifted east in under four years.",
-        paragraphs=[
-            "Each of the three military governments broke with France in its own way: ambassadors "
-            "expelled, troops asked to leave, aid groups banned. Chad, outside the alliance, also "
-            "asked French soldiers to go.",
-            "Russia has filled part of the gap with military advisers, diplomatic cover and "
-            "promises of economic cooperation. Whether it can deliver on all three is the open "
-            "question for the region.",
-        ],
-        published=_at(2025, 4, 8),
-        authors=["olivier-dembele"],
-        kind=ArticleKind.ANALYSIS,
-        actors=[("russia", S), ("france", S), ("aes", S), ("chad", M), ("wagner-group", M)],
-        events=[("chad-asks-french-troops-to-leave", M), ("aes-moscow-meeting-2025", M)],
-    ),
-    # Not public: one draft, one scheduled, one expired, one private.
-    DemoArticle(
-        slug="goita-to-visit-moscow",
-        section="sahel",
-        title="Goïta expected in Moscow in June",
-        standfirst="Mali's interim president is due to make the trip that his foreign minister prepared.",
-        paragraphs=["Assimi Goïta's visit to Moscow has been announced for June 2025. Details to follow."],
-        published=_at(2025, 4, 20),
-        authors=["mariam-keita"],
-        actors=[("assimi-goita", S), ("russia", S), ("mali", M)],
-        events=[("goita-moscow-visit", S)],
-        state="draft",
-    ),
-    DemoArticle(
-        slug="joint-force-one-year-on",
-        section="analysis",
-        title="The AES joint force, one year on",
-        standfirst="A look at what the alliance's soldiers have and have not done together.",
-        paragraphs=["This piece is embargoed until its scheduled publication time."],
-        published=_at(2025, 4, 21),
-        authors=["olivier-dembele"],
-        kind=ArticleKind.ANALYSIS,
-        actors=[("aes-joint-force", S), ("aes", M)],
-        state="scheduled",
-    ),
-    DemoArticle(
-        slug="aes-summit-live-schedule",
-        section="sahel",
-        title="Ouagadougou summit: the day's schedule",
-        standfirst="Timings for the army chiefs' meeting, valid for the two days of the summit only.",
-        paragraphs=["Opening session at nine, closed-door talks in the afternoon, statement at six."],
-        published=_at(2025, 4, 15, 7),
-        authors=["olivier-dembele"],
-        events=[("aes-military-chiefs-ouagadougou-2025", S)],
-        state="expired",
-    ),
-    DemoArticle(
-        slug="desk-note-joint-force-numbers",
-        section="sahel",
-        title="Desk note: how we report the joint force's size",
-        standfirst="For staff: the figures we use and how we attribute them.",
-        paragraphs=["Use 'at least 5,000 troops' and attribute it to reports since January 2025."],
-        published=_at(2025, 1, 20),
-        authors=["mariam-keita"],
-        actors=[("aes-joint-force", S)],
-        state="private",
-    ),
-]
+AUTHORS, ARTICLES = _read_data()
 
 
 def _body(article: DemoArticle) -> list[tuple[str, object]]:
@@ -363,10 +138,10 @@ def _create(article: DemoArticle, *, section: SectionPage, authors: dict, now: d
 @transaction.atomic
 def load() -> str:
     authors = {}
-    for slug, name, job_title in AUTHORS:
+    for row in AUTHORS:
         # Created once; an editor's later changes to the author are theirs to keep.
-        authors[slug], _ = Author.objects.get_or_create(
-            slug=slug, defaults={"name": name, "job_title": job_title}
+        authors[row["slug"]], _ = Author.objects.get_or_create(
+            slug=row["slug"], defaults={"name": row["name"], "job_title": row["job_title"]}
         )
     sections = {section.slug: section for section in SectionPage.objects.all()}
     now = timezone.now()

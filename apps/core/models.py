@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
@@ -13,7 +15,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from apps.core.public_urls import page_url
-from apps.core.safe_links import validate_safe_links
+from apps.core.safe_links import unsafe_contentstate_links, validate_safe_links
 
 
 class ImageRights(models.TextChoices):
@@ -83,6 +85,19 @@ def public_sitemap_urls(page: Page) -> list[dict]:
     ]
 
 
+class HomePageForm(WagtailAdminPageForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        # The intro's rich text editor would empty an unsafe link silently: say so instead.
+        unsafe = unsafe_contentstate_links(self.data.get("intro"))
+        if unsafe:
+            try:
+                validate_safe_links("", also=unsafe)
+            except ValidationError as error:
+                self.add_error("intro", error)
+        return cleaned_data
+
+
 class HomePage(Page):
     """The site's front page: one per site, directly under the tree root.
 
@@ -93,6 +108,7 @@ class HomePage(Page):
     intro = RichTextField(blank=True, features=["bold", "italic", "link"], validators=[validate_safe_links])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
+    base_form_class = HomePageForm
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]

@@ -7,6 +7,7 @@ refused in the editor. Kept free of Wagtail's rich-text machinery so models can 
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -71,3 +72,17 @@ def validate_safe_links(source: str, *, also: list[str] | None = None) -> None:
             code="unsafe_link",
             params={"links": ", ".join(unsafe[:3])},
         )
+
+
+def unsafe_contentstate_links(raw: str | None) -> list[str]:
+    """Link URLs in a Draftail editor submission (contentstate JSON) that are not safe to follow.
+
+    Wagtail's converter silently turns such a link into a bare <a>, so the editor would never
+    learn the link is gone: forms read the raw submission first to report it instead.
+    """
+    try:
+        entities = json.loads(raw or "").get("entityMap", {}).values()
+    except (ValueError, AttributeError):
+        return []
+    urls = [entity.get("data", {}).get("url") for entity in entities if entity.get("type") == "LINK"]
+    return [url for url in urls if url is not None and not is_safe_href(url)]

@@ -151,3 +151,26 @@ def test_the_editor_refuses_an_unsafe_embed_url(client, sahel, url):
     response = client.post(add, _article_form([("embed", url)]))
     assert response.status_code == 200
     assert not ArticlePage.objects.filter(slug="ministers-sign-the-charter").exists()
+
+
+@pytest.mark.django_db
+def test_the_editor_refuses_an_unsafe_link_in_the_home_intro(client, desk):
+    client.force_login(get_user_model().objects.get(username="editor"))
+    data = nested_form_data(
+        {
+            "title": desk.title,
+            "slug": desk.slug,
+            "intro": rich_text('<p><a href="javascript:alert(1)">Welcome</a></p>'),
+            "seo_title": "",
+            "search_description": "",
+            "go_live_at": "",
+            "expire_at": "",
+            "comments": inline_formset([]),
+        }
+    )
+    response = client.post(reverse("wagtailadmin_pages:edit", args=(desk.pk,)), data)
+    assert response.status_code == 200
+    assert "Links must start with http://, https://, mailto: or tel:" in str(
+        response.context["form"].errors["intro"]
+    )
+    assert "javascript" not in HomePage.objects.get(pk=desk.pk).get_latest_revision_as_object().intro
