@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
+from rest_framework.fields import DateTimeField
 from rest_framework.request import Request
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
@@ -317,3 +318,67 @@ def attach_representations(
         if dateline is not None and dateline.is_public:
             rep.dateline = {"id": dateline.pk, "slug": dateline.slug, "name": dateline.name}
         article.api = rep
+
+
+# The article and section JSON, built as plain dicts: on a page of 100 articles this took 2.8 ms
+# against 87.9 ms through DRF serializers (docs/adr/0013-api-output-as-dicts.md). The OpenAPI
+# document declares the same shapes in apps/api/serializers.py, and tests/api/test_schema.py
+# validates real responses against it, so the two cannot drift apart.
+_DATETIME = DateTimeField()
+
+
+def _datetime(value: datetime | None) -> str | None:
+    return _DATETIME.to_representation(value) if value is not None else None
+
+
+def section_ref(section: Any) -> dict[str, Any]:
+    return {
+        "id": section.pk,
+        "uri": f"urn:newsdesk:section:{section.pk}",
+        "slug": section.slug,
+        "title": section.title,
+    }
+
+
+def section_json(section: Any, fields: Sequence[str] | None = None) -> dict[str, Any]:
+    data = {
+        "id": section.pk,
+        "uri": f"urn:newsdesk:section:{section.pk}",
+        "slug": section.slug,
+        "title": section.title,
+        "intro": section.intro,
+        "url": page_url(section),
+    }
+    return data if fields is None else {name: data[name] for name in data if name in fields}
+
+
+_ARTICLE_FIELDS: dict[str, Any] = {
+    "id": lambda a: a.pk,
+    "uri": lambda a: f"urn:newsdesk:article:{a.pk}",
+    "url": page_url,
+    "title": lambda a: a.title,
+    "standfirst": lambda a: a.standfirst,
+    "kind": lambda a: a.kind,
+    "language": lambda a: a.language,
+    "section": lambda a: section_ref(a.section),
+    "published_at": lambda a: _datetime(a.published_at),
+    "updated_at": lambda a: _datetime(a.updated_at),
+    "revision": lambda a: a.live_revision_id,
+    "dateline": lambda a: a.api.dateline,
+    "bylines": lambda a: a.api.bylines,
+    "source_attribution": lambda a: a.source_attribution,
+    "tags": lambda a: a.api.tags,
+    "body_html": lambda a: a.api.body_html,
+    "body_text": lambda a: a.api.body_text,
+    "images": lambda a: a.api.images,
+    "corrections": lambda a: [{"date": c["date"].isoformat(), "text": c["text"]} for c in a.api.corrections],
+}
+ARTICLE_JSON_FIELDS = tuple(_ARTICLE_FIELDS)
+
+
+def article_json(article: ArticlePage, fields: Sequence[str] | None = None) -> dict[str, Any]:
+    """An article as partners get it; `fields` (from `fields=`) keeps only those, in the usual
+    order, and computes nothing else (`article.api` is needed only for its fields)."""
+    return {
+        name: build(article) for name, build in _ARTICLE_FIELDS.items() if fields is None or name in fields
+    }

@@ -1,4 +1,8 @@
-"""The JSON representations partners receive; documented field by field in the OpenAPI schema."""
+"""The shapes of the JSON partners receive, for the OpenAPI document, field by field.
+
+Responses themselves are built as dicts in apps/api/selectors.py (article_json, section_json),
+thirty times faster than serializing (docs/adr/0013-api-output-as-dicts.md);
+tests/api/test_schema.py validates real responses against these declarations."""
 
 from __future__ import annotations
 

@@ -35,7 +35,13 @@ from apps.api.negotiation import JSONFallbackNegotiation
 from apps.api.pagination import MAX_CURSOR_LENGTH, BadCursor, Cursor, Ordering, decode_cursor, paginate
 from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
 from apps.api.permissions import IsActivePartner
-from apps.api.selectors import attach_representations, for_representation, partner_articles
+from apps.api.selectors import (
+    article_json,
+    attach_representations,
+    for_representation,
+    partner_articles,
+    section_json,
+)
 from apps.api.throttling import PartnerKeyThrottle
 from apps.changes.selectors import partner_validator_state
 from apps.partners.models import ApiKey
@@ -237,8 +243,8 @@ class SectionListView(PartnerAPIView):
     def get(self, request: Request) -> Response:
         values = self.query(SECTION_LIST_PARAMS)
         page = self.page(entitled_sections(request.user), ordering=SECTION_ORDERING, values=values)
-        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
-        data = serializers.SectionSerializer(page.items, many=True, context=context).data
+        fields = values.get(FIELDS_PARAM)
+        data = [section_json(section, fields) for section in page.items]
         return Response({"next": page.next, "previous": page.previous, "results": data})
 
 
@@ -260,8 +266,8 @@ class SectionDetailView(PartnerAPIView):
         section = entitled_sections(request.user).filter(pk=pk).first()
         if section is None:
             raise Http404
-        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
-        return Response(serializers.SectionSerializer(section, context=context).data)
+        fields = values.get(FIELDS_PARAM)
+        return Response(section_json(section, fields))
 
 
 ARTICLE_FIELDS = fields_param(serializers.ArticleSerializer)
@@ -294,8 +300,8 @@ class ArticleListView(PartnerAPIView):
         page, matched = search.page_articles(self, qs, values=values, ordering=ordering)
         if wants(values.get(FIELDS_PARAM), *ARTICLE_REPRESENTATION_FIELDS):
             attach_representations(page.items, visible=visible, request=request)
-        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
-        data = serializers.ArticleSerializer(page.items, many=True, context=context).data
+        fields = values.get(FIELDS_PARAM)
+        data = [article_json(article, fields) for article in page.items]
         body = {"next": page.next, "previous": page.previous, "results": data}
         if "facets" in values:
             body["facets"] = facets.compute_facets(matched, values["facets"])
@@ -326,9 +332,9 @@ class ArticleDetailView(PartnerAPIView):
         if article is None:
             raise Http404
         attach_representations([article], visible=visible, request=request)
-        context = {"request": request, FIELDS_PARAM: values.get(FIELDS_PARAM)}
+        fields = values.get(FIELDS_PARAM)
         return ninjs.article_response(
-            request, article, values, lambda: serializers.ArticleSerializer(article, context=context).data
+            request, article, values, lambda: article_json(article, fields)
         )
 
 

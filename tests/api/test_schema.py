@@ -71,3 +71,57 @@ def test_check_deploy_prints_no_warning():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr and "no issues" in result.stdout
+
+
+def _as_json_schema(node):
+    """OpenAPI 3.0 schema objects to JSON Schema: `nullable: true` becomes a null type."""
+    if isinstance(node, list):
+        return [_as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _as_json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def _validator(component: str):
+    from jsonschema import Draft7Validator
+
+    document = yaml.safe_load(COMMITTED.read_text())
+    components = _as_json_schema(document["components"])
+    return Draft7Validator({"$ref": f"#/components/schemas/{component}", "components": components})
+
+
+def test_responses_match_the_documented_shapes(api, sahel):
+    """The output is built as dicts (apps/api/selectors.py); the document declares it in
+    apps/api/serializers.py: every field of a full article must match, and nothing extra."""
+    import datetime as dt
+
+    from tests.api.factories import ActorFactory, ArticlePageFactory, PlaceFactory, make_image, tags
+
+    bamako = PlaceFactory(name="Bamako", slug="bamako", country="ML")
+    mali = ActorFactory(name="Mali", slug="mali", country="ML", wikidata_qid="Q912")
+    ArticlePageFactory(
+        parent=sahel,
+        title="Bamako hosts the border talks",
+        hero_image=make_image(),
+        dateline=bamako,
+        corrections=[(dt.date(2025, 4, 4), "An earlier version gave the wrong day.")],
+        **tags(actors=[mali], places=[bamako]),
+    )
+
+    def check(url: str, component: str) -> dict:
+        body = api.get(url).json()
+        errors = [f"{list(e.path)}: {e.message}" for e in _validator(component).iter_errors(body)]
+        assert not errors, errors
+        return body
+
+    listing = check("/api/v1/articles/", "PaginatedArticleFacetedList")
+    article = listing["results"][0]
+    assert article["images"] and article["corrections"] and article["dateline"] and article["tags"]
+    documented = yaml.safe_load(COMMITTED.read_text())["components"]["schemas"]["Article"]["properties"]
+    assert list(article) == list(documented)
+    check(f"/api/v1/articles/{article['id']}/", "Article")
+    sections = check("/api/v1/sections/", "PaginatedSectionList")
+    check(f"/api/v1/sections/{sections['results'][0]['id']}/", "Section")
