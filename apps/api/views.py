@@ -333,9 +333,7 @@ class ArticleDetailView(PartnerAPIView):
             raise Http404
         attach_representations([article], visible=visible, request=request)
         fields = values.get(FIELDS_PARAM)
-        return ninjs.article_response(
-            request, article, values, lambda: article_json(article, fields)
-        )
+        return ninjs.article_response(request, article, values, lambda: article_json(article, fields))
 
 
 class SchemaView(ProblemErrors, SpectacularAPIView):
