@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 PASSWORD = "e2e-desk-password"
 
 
@@ -49,6 +51,7 @@ class Person:
         modal = self.page.locator(".modal-dialog")
         self.click(modal.get_by_role("link", name=name, exact=True))
         modal.wait_for(state="hidden")
+        expect(self.page.locator(".modal-backdrop")).to_have_count(0)
 
 
 def login(page, username: str) -> None:
