@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from wagtail.models import Page
 
-from apps.changes.models import TOMBSTONE_REASONS, Action, Cause, Change, ChangeCounter, ObjectType
+from apps.changes.models import TOMBSTONE_REASONS, Action, Cause, Change, ChangeCounter, Kill, ObjectType
 from apps.partners.selectors import is_syndicable, syndicable_articles
 
 
@@ -165,3 +166,49 @@ def partner_changes(
         ]
     next_after = rows[-1].seq if more else max(after, through)
     return entries, next_after, more
+
+
+# Kills as the desk sees them: a page is shown as killed while it stays unpublished after its
+# latest kill (republishing it later ends that).
+
+
+@dataclass(frozen=True)
+class KillStatus:
+    killed_at: datetime
+    killed_by: str  # the editor's full name, else username; "" when the account is gone
+
+
+def _by(first: str | None, last: str | None, username: str | None) -> str:
+    return f"{first or ''} {last or ''}".strip() or username or ""
+
+
+def with_kill_status(pages: QuerySet[Page]) -> QuerySet[Page]:
+    """The page listing's queryset with its latest kill's time and editor, in the same query."""
+    latest = Kill.objects.filter(page_id=OuterRef("pk")).order_by("-killed_at", "-pk")
+    return pages.annotate(
+        changes_killed_at=Subquery(latest.values("killed_at")[:1]),
+        changes_killed_first=Subquery(latest.values("user__first_name")[:1]),
+        changes_killed_last=Subquery(latest.values("user__last_name")[:1]),
+        changes_killed_username=Subquery(latest.values("user__username")[:1]),
+    )
+
+
+def kill_status(page: Page) -> KillStatus | None:
+    """Who killed the page and when, if it is killed now; read from with_kill_status's
+    annotations when the page came from that queryset, else with one query."""
+    if page.live:
+        return None
+    if hasattr(page, "changes_killed_at"):
+        at = page.changes_killed_at
+        by = _by(page.changes_killed_first, page.changes_killed_last, page.changes_killed_username)
+    else:
+        kill = (
+            Kill.objects.filter(page_id=page.pk).select_related("user").order_by("-killed_at", "-pk").first()
+        )
+        if kill is None:
+            return None
+        at, user = kill.killed_at, kill.user
+        by = _by(user.first_name, user.last_name, user.username) if user else ""
+    if at is None or (page.last_published_at is not None and page.last_published_at > at):
+        return None
+    return KillStatus(killed_at=at, killed_by=by)

@@ -19,7 +19,7 @@ from wagtail import hooks
 from wagtail.admin.action_menu import ActionMenuItem
 
 from apps.articles.models import ArticlePage
-from apps.changes import jobs, services, views
+from apps.changes import jobs, selectors, services, views
 from apps.changes.models import Cause, ObjectType
 from apps.core.scheduler import PeriodicJob
 
@@ -130,3 +130,9 @@ def register_publish_scheduled() -> PeriodicJob:
         jobs.publish_scheduled,
         "Publish pages whose go-live time has passed; unpublish expired pages.",
     )
+
+
+@hooks.register("construct_explorer_page_queryset")
+def annotate_kill_status(parent_page: Any, pages: Any, request: HttpRequest) -> Any:
+    # The listing's status cell shows KILLED with who and when, from these annotations.
+    return selectors.with_kill_status(pages)
