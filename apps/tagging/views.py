@@ -34,8 +34,10 @@ def suggest(request: HttpRequest) -> JsonResponse:
     if sum(len(v) for v in text.values()) > MAX_TEXT:
         return JsonResponse({"error": "text too long"}, status=413)
     page_id = request.POST.get("page_id") or None
-    if page_id:
-        _editable_page(request, page_id)
+    if page_id is not None:
+        if not page_id.isdigit():
+            return JsonResponse({"error": "page_id must be a page's id"}, status=400)
+        _editable_page(request, int(page_id))
     return JsonResponse(selectors.suggest(**text, page_id=page_id).as_dict())
 
 

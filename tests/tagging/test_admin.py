@@ -89,6 +89,12 @@ def test_suggestions_for_the_posted_form_text(client, reporter, demo_registry, d
     assert actors["niger"]["field"] == "headline" and actors["niger"]["offset"] == 0
 
 
+def test_a_bad_page_id_is_a_400_and_an_unknown_one_a_404(client, reporter):
+    client.force_login(reporter)
+    assert client.post(reverse("tagging:suggest"), {"title": "x", "page_id": "abc"}).status_code == 400
+    assert client.post(reverse("tagging:suggest"), {"title": "x", "page_id": "999999"}).status_code == 404
+
+
 def test_the_endpoint_is_for_admin_users_only(client, demo_registry):
     response = client.post(reverse("tagging:suggest"), {"title": HEADLINE})
     assert response.status_code == 302 and "/login/" in response["Location"]
