@@ -9,6 +9,7 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        # Models and what imports them can be imported only once the app registry is ready.
         from apps.registry.models import Alias
         from apps.registry.signals import reindex_alias_owner
 

@@ -26,6 +26,7 @@ from apps.registry import dates
 from apps.registry.countries import COUNTRIES, COUNTRY_NAMES
 from apps.registry.dates import DatePrecision
 from apps.registry.text import fold
+from apps.registry.vocabularies import IPTC_MEDIA_TOPICS
 
 QID_RE = r"^Q[1-9][0-9]*$"
 qid_validator = RegexValidator(QID_RE, "Enter a Wikidata item id: Q followed by digits, e.g. Q1032.")
@@ -587,8 +588,6 @@ class Event(index.Indexed, PartialDateRangeMixin, ClusterableModel):
 
     @property
     def iptc_media_topic(self) -> str:
-        from apps.registry.vocabularies import IPTC_MEDIA_TOPICS
-
         return IPTC_MEDIA_TOPICS.get(self.event_type, "")
 
     @property

@@ -27,6 +27,7 @@ from apps.registry.graph import RelationshipGraph, relationship_graph
 from apps.registry.models import (
     Actor,
     ActorRelation,
+    Alias,
     Event,
     EventDateClaim,
     EventParticipant,
@@ -415,6 +416,4 @@ def place_events(place: Place) -> QuerySet[Event]:
 
 
 def actors_with_prefetched_aliases(qs: QuerySet[Actor]) -> QuerySet[Actor]:
-    from apps.registry.models import Alias
-
     return qs.prefetch_related(Prefetch("aliases", queryset=Alias.objects.order_by("text")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.dispatch import Signal
+from wagtail.search.tasks import insert_or_update_object_task
 
 # Sent inside merge_actors' transaction, after every row has moved and the loser is marked.
 # kwargs: loser (Actor), survivor (Actor), report (MergeReport), user (User | None).
@@ -17,8 +18,6 @@ def reindex_alias_owner(sender, instance, **kwargs) -> None:
     """
     if kwargs.get("raw"):
         return
-    from wagtail.search.tasks import insert_or_update_object_task
-
     for owner_id, model in ((instance.actor_id, "actor"), (instance.place_id, "place")):
         if owner_id:
             insert_or_update_object_task.enqueue("registry", model, str(owner_id))
