@@ -132,6 +132,42 @@ def _apply_dateline(item: WireItem) -> None:
         item.paragraphs.pop(0)
 
 
+HEADLINE_MAX = 200
+_SENTENCE_END = (".", "!", "?", '"', "\u201d")
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    """Paragraphs: blank lines separate them; within a block, a line that ends a sentence ends
+    the paragraph (one paragraph per line), other lines are hard-wrapped and joined. Boilerplate
+    lines are dropped on their own, so they never swallow the paragraph after them."""
+    blocks, block = [], []
+    for line in lines:
+        line = line.strip()
+        if not line or is_boilerplate(line):  # a boilerplate line also ends a paragraph
+            if block:
+                blocks.append(" ".join(block))
+                block = []
+            continue
+        block.append(line)
+        if line.endswith(_SENTENCE_END):
+            blocks.append(" ".join(block))
+            block = []
+    if block:
+        blocks.append(" ".join(block))
+    return blocks
+
+
+def _is_headline(block: str) -> bool:
+    return len(block) <= HEADLINE_MAX and not block.endswith(".")
+
+
+def _headline_from(paragraph: str, limit: int = 120) -> str:
+    sentence = re.split(r"(?<=[.!?])\s", paragraph, maxsplit=1)[0].rstrip(".")
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
 def read_text(raw: str) -> list[WireItem]:
     """Plain-text wire copy: headline first, then an optional standfirst, a byline ("By ..."),
     a date line ("Published: ..."), and paragraphs separated by blank lines. Several items may
@@ -146,21 +182,17 @@ def read_text(raw: str) -> list[WireItem]:
     chunks.append(current)
     items = []
     for chunk in chunks:
-        blocks, block = [], []
-        for line in chunk:
-            if line.strip():
-                block.append(line.strip())
-            elif block:
-                blocks.append(" ".join(block))
-                block = []
-        if block:
-            blocks.append(" ".join(block))
-        blocks = [b for b in blocks if not is_boilerplate(b)]
+        blocks = [b for b in _blocks(chunk) if not is_boilerplate(b)]
         if not blocks:
             continue
-        item = WireItem(headline=blocks[0], paragraphs=[])
+        if _is_headline(blocks[0]):
+            item, body_blocks = WireItem(headline=blocks[0], paragraphs=[]), blocks[1:]
+        else:
+            # Copy that starts with its first paragraph: its first sentence stands in as the
+            # headline (shortened), for the editor to rewrite; the paragraph stays whole.
+            item, body_blocks = WireItem(headline=_headline_from(blocks[0]), paragraphs=[]), blocks
         rest = []
-        for b in blocks[1:]:
+        for b in body_blocks:
             if not item.byline and (m := _BYLINE.match(b)):
                 item.byline = m.group("name").strip()
             elif item.date is None and (m := _DATE_LINE.match(b)):
@@ -182,8 +214,6 @@ def read_text(raw: str) -> list[WireItem]:
     if not items:
         raise WireFormatError("no wire item found (the file is empty or only boilerplate)")
     for item in items:
-        if len(item.headline) > 255:
-            raise WireFormatError("the first line is not a headline (over 255 characters)")
         if not item.paragraphs:
             raise WireFormatError(f"item {item.headline[:60]!r} has a headline but no body")
     return items

@@ -122,3 +122,12 @@ def test_binary_and_missing_files(tmp_path):
         read_file(blob)
     with pytest.raises(WireFormatError):
         read_file(tmp_path / "missing.txt")
+
+
+def test_copy_without_a_headline_line_and_one_paragraph_per_line():
+    (item,) = read_file(WIRE / "one_paragraph_per_line.txt")
+    assert len(item.paragraphs) == 3 and item.paragraphs[0].startswith("Burkina Faso and Niger have agreed")
+    # The first sentence, shortened at a word, stands in for the missing headline.
+    assert item.headline.startswith("Burkina Faso and Niger have agreed") and item.headline.endswith("\u2026")
+    assert len(item.headline) <= 121
+    assert all("Follow us" not in p for p in item.paragraphs)
