@@ -136,7 +136,6 @@ def test_editor_kills_a_story(page, shots, console):
     assert console.errors == []
 
 
-@pytest.mark.xfail(strict=True, reason="#11.10: a killed story is listed as a plain draft, not KILLED")
 def test_killed_story_is_listed_as_killed(page, sahel):
     article = ArticlePageFactory(title="Leaked memo on the mine contract", parent=sahel)
     editor = sign_in(page)
