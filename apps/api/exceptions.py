@@ -13,8 +13,10 @@ from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from apps.api.urns import URN_BASE
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_BASE = "urn:newsdesk:problem:"
+PROBLEM_BASE = URN_BASE + "problem:"
 
 
 def problem_type(slug: str) -> str:

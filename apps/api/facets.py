@@ -12,6 +12,7 @@ from django.db.models import Count, QuerySet
 from rest_framework import serializers
 
 from apps.api.params import Param, names_pattern, states
+from apps.api.urns import urn
 from apps.articles.models import ArticleKind, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_place_tags
 
@@ -49,7 +50,7 @@ def _tag_facet(tags: QuerySet, page_ids: QuerySet, key: str, kind: str) -> list[
     return [
         {
             "id": row[f"{key}_id"],
-            "uri": f"urn:newsdesk:{kind}:{row[f'{key}_id']}",
+            "uri": urn(kind, row[f"{key}_id"]),
             "slug": row[f"{key}__slug"],
             "name": row[f"{key}__name"],
             "count": row["count"],
@@ -79,7 +80,7 @@ def compute_facets(
             facets[name] = [
                 {
                     "id": row["section_id"],
-                    "uri": f"urn:newsdesk:section:{row['section_id']}",
+                    "uri": urn("section", row["section_id"]),
                     "slug": row["section__slug"],
                     "name": row["section__title"],
                     "count": row["count"],

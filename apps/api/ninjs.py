@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from apps.api.exceptions import InvalidParameters
 from apps.api.params import Param, parse_choice
+from apps.api.urns import urn
 from apps.core.public_urls import page_url
 from apps.registry.models import ActorKind
 
@@ -77,7 +78,7 @@ def article_ninjs(article: Any, *, request: Any) -> dict[str, Any]:
     """The ninjs object for an article with `article.api` loaded (apps.api.selectors.attach_representations)."""
     rep = article.api
     item: dict[str, Any] = {
-        "uri": f"urn:newsdesk:article:{article.pk}",
+        "uri": urn("article", article.pk),
         "standard": {"name": "ninjs", "version": NINJS_VERSION, "schema": NINJS_SCHEMA},
         "type": "text",
         "representationtype": "full",
@@ -154,7 +155,7 @@ def article_ninjs(article: Any, *, request: Any) -> dict[str, Any]:
     associations = [
         {
             "name": image["role"],
-            "uri": f"urn:newsdesk:image:{image['id']}",
+            "uri": urn("image", image["id"]),
             "type": "picture",
             "descriptions": [{"role": "alt", "value": image["alt_text"]}]
             + ([{"role": "caption", "value": image["caption"]}] if image["caption"] else []),

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
+from apps.api.urns import urn
 from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
 from apps.core.models import ImageRights, NewsImage
@@ -57,7 +58,7 @@ def _tag(tag_type: str, record: Any, tag: Any, **extra: Any) -> dict[str, Any]:
     return {
         "type": tag_type,
         "id": record.pk,
-        "uri": f"urn:newsdesk:{tag_type}:{record.pk}",
+        "uri": urn(tag_type, record.pk),
         "slug": record.slug,
         "role": tag.role,
         "relevance": tag.relevance,
@@ -334,7 +335,7 @@ def _datetime(value: datetime | None) -> str | None:
 def section_ref(section: Any) -> dict[str, Any]:
     return {
         "id": section.pk,
-        "uri": f"urn:newsdesk:section:{section.pk}",
+        "uri": urn("section", section.pk),
         "slug": section.slug,
         "title": section.title,
     }
@@ -343,7 +344,7 @@ def section_ref(section: Any) -> dict[str, Any]:
 def section_json(section: Any, fields: Sequence[str] | None = None) -> dict[str, Any]:
     data = {
         "id": section.pk,
-        "uri": f"urn:newsdesk:section:{section.pk}",
+        "uri": urn("section", section.pk),
         "slug": section.slug,
         "title": section.title,
         "intro": section.intro,
@@ -354,7 +355,7 @@ def section_json(section: Any, fields: Sequence[str] | None = None) -> dict[str,
 
 _ARTICLE_FIELDS: dict[str, Any] = {
     "id": lambda a: a.pk,
-    "uri": lambda a: f"urn:newsdesk:article:{a.pk}",
+    "uri": lambda a: urn("article", a.pk),
     "url": page_url,
     "title": lambda a: a.title,
     "standfirst": lambda a: a.standfirst,

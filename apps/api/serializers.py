@@ -11,6 +11,7 @@ from functools import cache
 from rest_framework import serializers
 
 from apps.api.fields import SelectableFieldsMixin
+from apps.api.urns import urn
 from apps.core.models import SectionPage
 from apps.core.public_urls import page_url
 
@@ -41,7 +42,7 @@ class SectionSerializer(SelectableFieldsMixin, serializers.ModelSerializer):
         fields = ["id", "uri", "slug", "title", "intro", "url"]
 
     def get_uri(self, section: SectionPage) -> str:
-        return f"urn:newsdesk:section:{section.pk}"
+        return urn("section", section.pk)
 
     def get_url(self, section: SectionPage) -> str | None:
         return page_url(section)
@@ -72,7 +73,7 @@ class SectionRefSerializer(serializers.Serializer):
     title = serializers.CharField()
 
     def get_uri(self, section: SectionPage) -> str:
-        return f"urn:newsdesk:section:{section.pk}"
+        return urn("section", section.pk)
 
 
 class BylineSerializer(serializers.Serializer):
@@ -146,7 +147,7 @@ class ArticleSerializer(SelectableFieldsMixin, serializers.Serializer):
     corrections = CorrectionSerializer(source="api.corrections", many=True)
 
     def get_uri(self, article) -> str:
-        return f"urn:newsdesk:article:{article.pk}"
+        return urn("article", article.pk)
 
     def get_url(self, article) -> str | None:
         return page_url(article)
