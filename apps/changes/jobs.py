@@ -26,9 +26,15 @@ def publish_scheduled(*, now: datetime | None = None) -> dict[str, int]:
         for obj in list(model.objects.filter(live=True, expire_at__lt=now).order_by("expire_at")):
             expired += services.expire_object(obj=obj, now=now)
     published = 0
-    due = Revision.objects.filter(approved_go_live_at__lt=now).order_by("approved_go_live_at")
-    for revision_id in list(due.values_list("pk", flat=True)):
-        published += services.publish_scheduled_revision(revision_id=revision_id, now=now)
+    due = Revision.objects.filter(approved_go_live_at__lt=now).order_by("approved_go_live_at", "pk")
+    # Wagtail's command publishes every due revision in turn from a list read up front, so the
+    # last one due is what stays live; publishing the first clears the others' schedule, which
+    # our locked re-check would honour. Publish only each object's last due revision instead.
+    rows = list(due.values_list("pk", "base_content_type_id", "object_id"))
+    last_due = {(content_type, object_id): pk for pk, content_type, object_id in rows}
+    for pk, content_type, object_id in rows:
+        if last_due[content_type, object_id] == pk:
+            published += services.publish_scheduled_revision(revision_id=pk, now=now)
     return {"expired": expired, "published": published}
 
 
