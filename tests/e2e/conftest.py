@@ -47,10 +47,6 @@ def _playwright_missing() -> str | None:
     return None
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "e2e: drives Debian chromium against a live server (tests/e2e)")
-
-
 def pytest_collection_modifyitems(config, items):
     reason = None
     if chromium_path() is None:
