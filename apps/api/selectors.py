@@ -185,7 +185,12 @@ def _expand_links(body: str, links: dict[int, str]) -> str:
         if linktype is None:
             # An external, mailto or tel link is stored as it is shown; any other scheme
             # (javascript:, data: ...) loses its href.
-            return match.group(0) if is_safe_href(attrs.get("href")) else "<a>"
+            href = attrs.get("href")
+            if not is_safe_href(href):
+                return "<a>"
+            if href.startswith("/") and not href.startswith("//"):  # a site path: on the public base
+                return format_html('<a href="{}">', absolute_url(href))
+            return match.group(0)
         url = links.get(int(attrs["id"])) if linktype == "page" and attrs.get("id", "").isdigit() else None
         return format_html('<a href="{}">', url) if url else "<a>"
 

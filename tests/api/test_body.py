@@ -174,3 +174,16 @@ def test_blocks_are_separated_by_a_space_in_the_text(api, sahel):
         {"type": "paragraph", "value": "<p>First line<br/>second line</p><ul><li>one</li><li>two</li></ul>"},
     )
     assert body_of(api, article)[1] == "Talks First line second line one two"
+
+
+def test_a_site_relative_link_is_made_absolute_on_the_public_base(api, sahel):
+    article = article_with(
+        sahel,
+        {
+            "type": "paragraph",
+            "value": '<p>See <a href="/sahel/">the section</a> and <a href="#notes">notes</a>.</p>',
+        },
+    )
+    html, _ = body_of(api, article)
+    assert '<a href="http://testserver/sahel/">the section</a>' in html
+    assert '<a href="#notes">notes</a>' in html
