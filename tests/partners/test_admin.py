@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.changes.models import Change
 from apps.core.models import SectionPage
 from apps.partners.models import ApiKey, ApiKeyUsage, Partner
 from apps.partners.selectors import key_for_token
+from tests.factories import ArticlePageFactory
 from tests.partners.factories import PartnerFactory, issue_key
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +90,22 @@ def test_an_editor_revokes_a_key_from_its_edit_form(editor_client):
 def test_reporters_cannot_see_partners(desk, client):
     client.force_login(get_user_model().objects.get(username="reporter"))
     assert client.get(reverse("api_keys:index")).status_code in {302, 403}
+
+
+def test_an_editor_granting_a_section_in_the_admin_tells_the_partner_through_the_change_log(editor_client):
+    sahel, west_africa = SectionPage.objects.get(slug="sahel"), SectionPage.objects.get(slug="west-africa")
+    page = ArticlePageFactory(parent=west_africa)
+    partner = PartnerFactory(name="Harmattan Radio", sections=[sahel])
+    issue_key(partner)
+    response = editor_client.post(
+        reverse("partners:edit", args=(partner.pk,)),
+        {
+            "name": partner.name,
+            "rate_tier": "standard",
+            "active": "on",
+            "sections": [sahel.pk, west_africa.pk],
+        },
+    )
+    assert response.status_code == 302
+    granted = Change.objects.filter(partner=partner, cause="entitlement")
+    assert list(granted.values_list("object_id", "action")) == [(page.pk, "upsert")]
