@@ -32,7 +32,7 @@ from apps.articles.blocks import ArticleBodyBlock
 from apps.articles.forms import ArticlePageForm
 from apps.articles.panels import HookedPanels
 from apps.core.public_urls import page_url
-from apps.core.slugs import unique_slug
+from newsdesk.slugs import unique_slug
 
 
 class ArticleKind(models.TextChoices):

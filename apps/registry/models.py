@@ -16,7 +16,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils.text import slugify
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
@@ -27,6 +26,7 @@ from apps.registry.countries import COUNTRIES, COUNTRY_NAMES
 from apps.registry.dates import DatePrecision
 from apps.registry.text import fold
 from apps.registry.vocabularies import IPTC_MEDIA_TOPICS
+from newsdesk.slugs import unique_slug
 
 QID_RE = r"^Q[1-9][0-9]*$"
 qid_validator = RegexValidator(QID_RE, "Enter a Wikidata item id: Q followed by digits, e.g. Q1032.")
@@ -145,14 +145,6 @@ class RegistryQuerySet(models.QuerySet):
 
 
 RegistryManager = models.Manager.from_queryset(RegistryQuerySet)
-
-
-def _unique_slug(model: type[models.Model], base: str, pk: int | None) -> str:
-    base = slugify(base)[:200] or "record"
-    slug, n = base, 2
-    while model._default_manager.filter(slug=slug).exclude(pk=pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 class NormalizedModel(models.Model):
@@ -295,7 +287,7 @@ class Actor(NormalizedModel, index.Indexed, ClusterableModel):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = _unique_slug(Actor, self.name, self.pk)
+            self.slug = unique_slug(Actor, self.name, pk=self.pk, max_length=220, fallback="record")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -386,7 +378,7 @@ class Place(index.Indexed, ClusterableModel):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = _unique_slug(Place, self.name, self.pk)
+            self.slug = unique_slug(Place, self.name, pk=self.pk, max_length=220, fallback="record")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -571,7 +563,7 @@ class Event(index.Indexed, PartialDateRangeMixin, ClusterableModel):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = _unique_slug(Event, self.title, self.pk)
+            self.slug = unique_slug(Event, self.title, pk=self.pk, max_length=220, fallback="record")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

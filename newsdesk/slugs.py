@@ -1,4 +1,7 @@
-"""Slugs for records that are not pages (Wagtail makes and checks page slugs itself)."""
+"""Slugs for records that are not pages (Wagtail makes and checks page slugs itself).
+
+It lives in the project package, not in an app, because the two bottom layers (core and
+registry) may not import each other and both kinds of record need the same rule."""
 
 from __future__ import annotations
 
