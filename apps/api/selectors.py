@@ -14,7 +14,6 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from rest_framework.fields import DateTimeField
-from rest_framework.request import Request
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
@@ -209,9 +208,7 @@ def body_text(body_html: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(strip_tags(spaced))).strip()
 
 
-def attach_representations(
-    articles: Sequence[ArticlePage], *, visible: QuerySet[ArticlePage], request: Request
-) -> None:
+def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet[ArticlePage]) -> None:
     """Load bylines, corrections, public tags, syndicable images and body for all `articles` at once.
 
     `visible` is the partner's article queryset (partner_articles), reused so the visibility rule

@@ -299,7 +299,7 @@ class ArticleListView(PartnerAPIView):
         ordering = ORDERINGS[values.get("ordering", DEFAULT_ORDERING)]
         page, matched = search.page_articles(self, qs, values=values, ordering=ordering)
         if wants(values.get(FIELDS_PARAM), *ARTICLE_REPRESENTATION_FIELDS):
-            attach_representations(page.items, visible=visible, request=request)
+            attach_representations(page.items, visible=visible)
         fields = values.get(FIELDS_PARAM)
         data = [article_json(article, fields) for article in page.items]
         body = {"next": page.next, "previous": page.previous, "results": data}
@@ -331,7 +331,7 @@ class ArticleDetailView(PartnerAPIView):
         article = for_representation(visible).filter(pk=pk).first()
         if article is None:
             raise Http404
-        attach_representations([article], visible=visible, request=request)
+        attach_representations([article], visible=visible)
         fields = values.get(FIELDS_PARAM)
         return ninjs.article_response(request, article, values, lambda: article_json(article, fields))
 
