@@ -29,7 +29,7 @@ from apps.partners.models import Partner
 from apps.partners.selectors import entitled_sections
 from apps.registry.countries import COUNTRY_NAMES
 from apps.registry.models import Actor, ActorKind
-from apps.registry.selectors import public_actors, public_events, public_places
+from apps.registry.selectors import public_actors, public_events, public_places, resolve_merged_ids
 
 QID = re.compile(r"[Qq][1-9][0-9]{0,11}")
 
@@ -135,22 +135,11 @@ def resolve_actors(terms: Terms) -> list[int]:
         for term in (str(actor.pk), actor.slug, actor.wikidata_qid):
             if term:
                 by_term[term] = actor
-    survivors: dict[int, int] = {}
-    merged = {actor.merged_into_id for actor in found if actor.merged_into_id}
-    hops = 0
-    while merged and hops < 10:  # merges can chain; follow them in bulk
-        for actor in Actor.objects.filter(pk__in=merged).only("pk", "merged_into"):
-            survivors[actor.pk] = actor.merged_into_id or actor.pk
-        merged = {nxt for nxt in survivors.values() if nxt not in survivors}
-        hops += 1
+    # Merges can chain: the registry follows them in bulk (no query when none was merged).
+    survivors = resolve_merged_ids({actor.merged_into_id for actor in found if actor.merged_into_id})
 
     def final(actor: Actor) -> int:
-        pk = actor.merged_into_id or actor.pk
-        seen = set()
-        while survivors.get(pk, pk) != pk and pk not in seen:
-            seen.add(pk)
-            pk = survivors[pk]
-        return pk
+        return survivors[actor.merged_into_id] if actor.merged_into_id else actor.pk
 
     resolved = {term: final(actor) for term, actor in by_term.items()}
     wanted = [resolved.get(v.upper() if QID.fullmatch(v) else v) for v in terms.values]

@@ -11,18 +11,15 @@ from typing import Any
 from rest_framework import serializers
 
 from apps.api.fields import SelectableFieldsMixin
+from apps.api.urns import urn
+from apps.core.public_urls import absolute_url
 from apps.registry.models import Actor, Event, Place
-
-
-def urn(kind: str, pk: int) -> str:
-    return f"urn:newsdesk:{kind}:{pk}"
 
 
 class _PublicUrlMixin:
     def get_url(self, record: Any) -> str:
-        request = self.context.get("request")  # type: ignore[attr-defined]
-        path = record.get_absolute_url()
-        return request.build_absolute_uri(path) if request is not None else path
+        # The public site's address from PUBLIC_BASE_URL, never the request's host.
+        return absolute_url(record.get_absolute_url())
 
 
 class ActorRefSerializer(serializers.Serializer):

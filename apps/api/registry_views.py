@@ -31,8 +31,10 @@ from apps.api.registry_filters import (
 )
 from apps.api.selectors import partner_articles
 from apps.api.serializers import paginated
+from apps.api.urns import urn
 from apps.api.views import PAGE_PARAMS, PartnerAPIView, problem_responses
 from apps.articles.selectors import tagged_with
+from apps.core.public_urls import page_url
 from apps.partners.models import Partner
 from apps.registry import selectors as registry
 from apps.registry.models import Actor, ActorRelation, Event, Place
@@ -47,7 +49,7 @@ class Attached:
         self.__dict__.update(values)
 
 
-def tagged_articles(partner: Partner, request: Request, **record: Any) -> list[dict[str, Any]]:
+def tagged_articles(partner: Partner, **record: Any) -> list[dict[str, Any]]:
     """The newest articles tagged with the actor or event that this partner may see."""
     rows = tagged_with(partner_articles(partner), **record).only(
         "id", "title", "url_path", "path", "depth", "published_at"
@@ -55,9 +57,9 @@ def tagged_articles(partner: Partner, request: Request, **record: Any) -> list[d
     return [
         {
             "id": page.pk,
-            "uri": rs.urn("article", page.pk),
+            "uri": urn("article", page.pk),
             "title": page.title,
-            "url": page.get_full_url(request),
+            "url": page_url(page),
             "published_at": page.published_at,
         }
         for page in rows
@@ -180,7 +182,7 @@ def actor_extras(
             {"event": rs.event_ref(p.event), "role": p.role} for p in registry.actor_participations(actor)
         ]
     if wants(fields, "articles"):
-        extras.articles = tagged_articles(partner, request, actor=actor)
+        extras.articles = tagged_articles(partner, actor=actor)
     return extras
 
 
@@ -267,7 +269,7 @@ def event_extras(event: Event, *, fields, partner: Partner, request: Request) ->
         parent = registry.public_series(event)
         extras.parent = rs.event_ref(parent) if parent is not None else None
     if wants(fields, "articles"):
-        extras.articles = tagged_articles(partner, request, event=event)
+        extras.articles = tagged_articles(partner, event=event)
     return extras
 
 

@@ -400,3 +400,14 @@ def test_detail_queries_do_not_grow_with_the_record(api, registry, sahel, django
         ArticlePageFactory(parent=sahel, event_tags=[ArticleEvent(event=founding)])
     with django_assert_max_num_queries(baseline):
         assert api.get(f"/api/v1/events/{founding.pk}/").status_code == 200
+
+
+def test_registry_urls_use_the_public_base_url_not_the_request_host(api, registry, sahel, settings):
+    settings.PUBLIC_BASE_URL = "https://news.example.org"
+    mali = actor("mali")
+    story = ArticlePageFactory(title="Bamako's new line", parent=sahel, actor_tags=[ArticleActor(actor=mali)])
+
+    body = ok(api.get(f"/api/v1/actors/{mali.pk}/"))
+
+    assert body["url"] == f"https://news.example.org/actors/{mali.slug}/"
+    assert [a["url"] for a in body["articles"]] == [f"https://news.example.org{story.url_path[len('/home'):]}"]
