@@ -22,7 +22,7 @@ from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
 from apps.core.models import ImageRights, NewsImage
 from apps.core.public_urls import absolute_url, page_url
-from apps.core.rich_text import is_safe_href
+from apps.core.safe_links import drop_unsafe_links, is_safe_href
 from apps.core.selectors import publicly_visible_pages
 from apps.partners import selectors as partner_selectors
 from apps.partners.models import Partner
@@ -164,14 +164,23 @@ def _block_html(block: dict, images: dict[int, NewsImage], related: dict[int, tu
     return ""
 
 
-def _page_link_ids(blocks: list[dict]) -> list[str]:
+# A stored page id: ASCII digits that fit a bigint ("²" passes str.isdigit and breaks int()).
+_PAGE_ID = re.compile(r"[0-9]{1,18}")
+
+
+def _page_link_id(attrs: dict[str, str]) -> int | None:
+    page_id = attrs.get("id", "")
+    return int(page_id) if attrs.get("linktype") == "page" and _PAGE_ID.fullmatch(page_id) else None
+
+
+def _page_link_ids(blocks: list[dict]) -> list[int]:
     found = []
     for block in blocks:
         if block.get("type") == "paragraph" and isinstance(block.get("value"), str):
             for attrs in FIND_A_TAG.findall(block["value"]):
-                parsed = extract_attrs(attrs)
-                if parsed.get("linktype") == "page" and parsed.get("id", "").isdigit():
-                    found.append(parsed["id"])
+                page_id = _page_link_id(extract_attrs(attrs))
+                if page_id is not None:
+                    found.append(page_id)
     return found
 
 
@@ -190,10 +199,12 @@ def _expand_links(body: str, links: dict[int, str]) -> str:
             if href.startswith("/") and not href.startswith("//"):  # a site path: on the public base
                 return format_html('<a href="{}">', absolute_url(href))
             return match.group(0)
-        url = links.get(int(attrs["id"])) if linktype == "page" and attrs.get("id", "").isdigit() else None
+        page_id = _page_link_id(attrs)
+        url = links.get(page_id) if page_id is not None else None
         return format_html('<a href="{}">', url) if url else "<a>"
 
-    return FIND_A_TAG.sub(replace, body)
+    # Then any link Wagtail's tag pattern does not see (single-quoted or unquoted href).
+    return drop_unsafe_links(FIND_A_TAG.sub(replace, body))
 
 
 # Tags after which the words of the next block start (a line break, the end of a block).
@@ -270,7 +281,7 @@ def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet
     # Page links in rich text and related-article blocks: one query for both. A link survives only
     # if its target is publicly visible (never a restricted, expired or draft page); a related
     # article is shown only if the partner may see it.
-    link_ids = {int(pk) for blocks in bodies.values() for pk in _page_link_ids(blocks)}
+    link_ids = {pk for blocks in bodies.values() for pk in _page_link_ids(blocks)}
     targets: dict[int, Page] = {}
     if link_ids or related_ids:
         pages = (

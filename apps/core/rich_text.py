@@ -1,28 +1,12 @@
 """Rich-text page links that never reveal a page a reader cannot open; the link-scheme rule
-lives in apps/core/safe_links.py (re-exported here for the callers that import it from here)."""
+lives in apps/core/safe_links.py."""
 
 from __future__ import annotations
 
 from django.db.models import Model
 from wagtail.rich_text.pages import PageLinkHandler
 
-from apps.core.safe_links import (
-    SAFE_LINK_SCHEMES,
-    drop_unsafe_links,
-    is_safe_href,
-    unsafe_hrefs,
-    validate_safe_links,
-)
 from apps.core.selectors import publicly_visible_pages
-
-__all__ = [
-    "SAFE_LINK_SCHEMES",
-    "VisiblePageLinkHandler",
-    "drop_unsafe_links",
-    "is_safe_href",
-    "unsafe_hrefs",
-    "validate_safe_links",
-]
 
 
 class VisiblePageLinkHandler(PageLinkHandler):

@@ -74,15 +74,26 @@ def validate_safe_links(source: str, *, also: list[str] | None = None) -> None:
         )
 
 
+# Longer editor submissions are left to Wagtail's own validation (and to DATA_UPLOAD_MAX_MEMORY_SIZE).
+MAX_CONTENTSTATE_LENGTH = 2_000_000
+
+
 def unsafe_contentstate_links(raw: str | None) -> list[str]:
     """Link URLs in a Draftail editor submission (contentstate JSON) that are not safe to follow.
 
     Wagtail's converter silently turns such a link into a bare <a>, so the editor would never
     learn the link is gone: forms read the raw submission first to report it instead.
     """
+    if not raw or len(raw) > MAX_CONTENTSTATE_LENGTH:
+        return []  # Wagtail's own field validation refuses what it cannot read
     try:
-        entities = json.loads(raw or "").get("entityMap", {}).values()
-    except (ValueError, AttributeError):
+        entity_map = json.loads(raw).get("entityMap", {})
+        entities = list(entity_map.values())
+    except (ValueError, AttributeError, RecursionError):
         return []
-    urls = [entity.get("data", {}).get("url") for entity in entities if entity.get("type") == "LINK"]
-    return [url for url in urls if url is not None and not is_safe_href(url)]
+    urls = [
+        entity["data"].get("url")
+        for entity in entities
+        if isinstance(entity, dict) and entity.get("type") == "LINK" and isinstance(entity.get("data"), dict)
+    ]
+    return [url for url in urls if isinstance(url, str) and not is_safe_href(url)]

@@ -84,6 +84,29 @@ def test_paragraph_keeps_its_markup_and_safe_links_only(api, sahel):
     assert "javascript" not in ninjs_bodies(api, article)["text/html"].lower()
 
 
+def test_single_quoted_and_unquoted_unsafe_links_are_dropped_too(api, sahel):
+    article = article_with(
+        sahel,
+        {
+            "type": "paragraph",
+            "value": "<p><a href='javascript:alert(1)'>one</a> and <a href=javascript:alert(2)>two</a>.</p>",
+        },
+    )
+    html, _ = body_of(api, article)
+    assert "javascript" not in html.lower()
+    assert "<a>one</a>" in html and "<a>two</a>" in html
+
+
+def test_a_page_link_with_a_non_ascii_digit_id_loses_its_href_and_breaks_nothing(api, sahel):
+    article = article_with(
+        sahel, {"type": "paragraph", "value": '<p>See <a linktype="page" id="\u00b2">this</a>.</p>'}
+    )
+    response = api.get(f"{URL}{article.pk}/")
+    assert response.status_code == 200
+    assert "<a>this</a>" in response.json()["body_html"]
+    assert api.get(URL).status_code == 200
+
+
 def test_heading_at_both_levels(api, sahel):
     article = article_with(
         sahel,
