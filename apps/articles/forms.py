@@ -1,13 +1,55 @@
-"""The article editor's form: errors an editor must see where they are working."""
+"""The article editor's form: errors an editor must see where they are working, and saves that
+never trip over rows a concurrent autosave just wrote."""
 
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
 
 
+def _once_per_page_field(formset) -> str | None:
+    """The field a child row may hold only once per page (its UniqueConstraint with the page)."""
+    parent = formset.fk.name
+    for constraint in formset.model._meta.constraints:
+        fields = getattr(constraint, "fields", ())
+        if isinstance(constraint, models.UniqueConstraint) and len(fields) == 2 and parent in fields:
+            return next(field for field in fields if field != parent)
+    return None
+
+
 class ArticlePageForm(WagtailAdminPageForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            for formset in self.formsets.values():
+                self._claim_rows_saved_since_loading(formset)
+
+    def _claim_rows_saved_since_loading(self, formset) -> None:
+        """Point a row sent without an id at the page's row for the same record, if the form
+        never had that row: an autosave still in flight when the editor pressed Submit created it,
+        and the stale form re-sends it without the id the autosave's answer would have filled
+        in. modelcluster then updates the row instead of inserting a twin (an IntegrityError)."""
+        target = _once_per_page_field(formset)
+        if target is None:
+            return
+        pk_name = formset.model._meta.pk.name
+        sent_ids = {str(self.data.get(f"{form.prefix}-{pk_name}") or "") for form in formset.forms}
+        saved_since = {
+            str(row.serializable_value(target)): row
+            for row in formset.get_queryset()
+            if row.pk is not None and str(row.pk) not in sent_ids
+        }
+        for form in formset.forms:
+            if form.instance.pk is not None or self.data.get(f"{form.prefix}-DELETE"):
+                continue
+            row = saved_since.pop(str(self.data.get(f"{form.prefix}-{target}") or ""), None)
+            if row is not None:
+                # The submitted values go onto the saved row when the form is cleaned; fields
+                # not in the form (e.g. a tag's origin) keep what was saved.
+                form.instance = row
+
     def clean(self):
         slug = self.cleaned_data.get("slug")  # before Wagtail's check drops it from cleaned_data
         cleaned_data = super().clean()
