@@ -16,7 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, ArticlePage, ArticlePlace
-from apps.core.selectors import public_sections, published_now, view_restricted
+from apps.core.selectors import public_sections, published_now, published_sections, view_restricted
 from apps.registry.models import Actor, Event, Place
 from apps.registry.selectors import public_actors, public_events, public_places
 
@@ -27,12 +27,15 @@ def visible_articles(
     sections: Iterable[int] | None = None,
     include_restricted: bool = False,
 ) -> QuerySet[ArticlePage]:
-    """Articles anyone outside the newsroom may see: live, public, gone live, not expired.
+    """Articles anyone outside the newsroom may see: live, public, gone live, not expired, in a
+    section that is published now.
 
     `include_restricted` is only for serving a page after Wagtail's view-restriction hook
     has already admitted the request; every listing, feed and the API leaves it False.
     """
-    qs = published_now(ArticlePage.objects.all(), now=now)
+    qs = published_now(ArticlePage.objects.all(), now=now).filter(
+        section__in=published_sections(now=now).values("pk")
+    )
     if not include_restricted:
         qs = qs.exclude(view_restricted())
     return qs if sections is None else qs.filter(section_id__in=list(sections))

@@ -43,9 +43,15 @@ def publicly_visible_pages(*, now: datetime | None = None) -> QuerySet[Page]:
     return published_now(Page.objects.all(), now=now).exclude(view_restricted())
 
 
-def public_sections():
-    """Live sections with no view restriction, lazily (usable as a subquery): the site's nav,
-    the home page, feeds and partner entitlements all start from it."""
+def published_sections(*, now: datetime | None = None):
+    """Sections published now (restricted ones included), lazily: an article is only as
+    visible as its section (Wagtail would still route to it under an unpublished one)."""
     from apps.core.models import SectionPage  # models import this module's neighbours
 
-    return SectionPage.objects.live().exclude(view_restricted())
+    return published_now(SectionPage.objects.all(), now=now)
+
+
+def public_sections():
+    """Sections published now with no view restriction, lazily (usable as a subquery): the
+    site's nav, the home page, feeds and partner entitlements all start from it."""
+    return published_sections().exclude(view_restricted())

@@ -117,3 +117,39 @@ def test_scheduled_article_becomes_visible_when_its_time_comes(world):
 def test_expired_article_is_visible_before_its_expiry(world):
     article = _make("expired", section=world["section"], actor=world["actor"], event=world["event"])
     assert visible_articles(now=article.expire_at - timedelta(minutes=5)).filter(pk=article.pk).exists()
+
+
+def _hide_section(section, how: str) -> None:
+    # The scheduler (or an editor unpublishing without descendants) leaves the article live.
+    if how == "unpublished":
+        type(section).objects.filter(pk=section.pk).update(live=False)
+    else:
+        type(section).objects.filter(pk=section.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("how", ["unpublished", "expired"])
+def test_an_article_in_a_hidden_section_never_appears(client, world, how, surface):
+    article = _make("visible", section=world["section"], actor=world["actor"], event=world["event"])
+    ctx = {**world, "article": article}
+    _hide_section(world["section"], how)
+
+    response = client.get(SURFACES[surface](ctx))
+
+    body = response.content.decode()
+    assert article.title not in body
+    assert article.slug not in body
+    # The section's own page and feeds are gone with it; every other surface still answers.
+    assert response.status_code in (
+        (200, 404) if surface in {"section", "section_rss", "section_atom", "article"} else (200,)
+    )
+    if surface == "article":
+        assert response.status_code == 404
+
+
+def test_an_article_is_as_visible_as_its_section_at_the_boundary(world):
+    article = _make("visible", section=world["section"], actor=world["actor"], event=world["event"])
+    ends = timezone.now() + timedelta(hours=1)
+    type(world["section"]).objects.filter(pk=world["section"].pk).update(expire_at=ends)
+    assert visible_articles(now=ends - timedelta(microseconds=1)).filter(pk=article.pk).exists()
+    assert not visible_articles(now=ends).filter(pk=article.pk).exists()
