@@ -21,7 +21,7 @@ import ahocorasick
 
 from apps.registry.text import fold
 
-_LEXICON = json.loads((Path(__file__).parent / "data" / "lexicon.json").read_text(encoding="utf-8"))
+LEXICON = json.loads((Path(__file__).parent / "data" / "lexicon.json").read_text(encoding="utf-8"))
 
 ACTOR = "actor"
 PLACE = "place"
@@ -42,13 +42,13 @@ RESOLVED_BY_CONTEXT_CONFIDENCE = 0.6
 
 # A state's name followed by one of these words is part of another name: the "Niger Evening
 # Herald", "Radio France Internationale", the "Niger River".
-NAME_HEADS = frozenset(_LEXICON["name_heads"])
+NAME_HEADS = frozenset(LEXICON["name_heads"])
 # ... or preceded by one of these ("Radio France", "Air France", "Bank of ...").
-NAME_PREFIXES = frozenset(_LEXICON["name_prefixes"])
+NAME_PREFIXES = frozenset(LEXICON["name_prefixes"])
 # Words that may stand right before a surname without making it someone else's.
-TITLES = frozenset(_LEXICON["titles"])
+TITLES = frozenset(LEXICON["titles"])
 # Capitalised words that start sentences rather than names.
-SENTENCE_WORDS = frozenset(_LEXICON["sentence_words"])
+SENTENCE_WORDS = frozenset(LEXICON["sentence_words"])
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from django.db.models import Prefetch
 
 from apps.registry.models import Alias, Event, EventParticipant
 from apps.registry.selectors import public_actors, public_events, public_places
-from apps.tagging.matcher import _LEXICON, ACTOR, PLACE, AliasEntry, Matcher
+from apps.tagging.matcher import ACTOR, LEXICON, PLACE, AliasEntry, Matcher
 from apps.tagging.models import RegistryVersion, RejectedSuggestion
 from apps.tagging.suggestions import SUGGEST_THRESHOLD, RegistryIndex, Suggestions, Target, suggest_tags
 
-EVENT_TRIGGERS: dict[str, list[str]] = _LEXICON["event_triggers"]
+EVENT_TRIGGERS: dict[str, list[str]] = LEXICON["event_triggers"]
 MAX_EVENTS = 5
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from apps.tagging.matcher import _LEXICON, ACTOR, Matcher, MatchResult
+from apps.tagging.matcher import ACTOR, LEXICON, Matcher, MatchResult
 
 FIELDS = ("headline", "standfirst", "body")
 SEPARATOR = "\n\n"
@@ -21,8 +21,8 @@ SUGGEST_THRESHOLD = 0.5
 SNIPPET_RADIUS = 60
 SUBJECT_MIN_COUNT = 3
 
-NEW_ACTOR_STOP = frozenset(_LEXICON["new_actor_stop"])
-ORG_WORDS = frozenset(_LEXICON["org_words"])
+NEW_ACTOR_STOP = frozenset(LEXICON["new_actor_stop"])
+ORG_WORDS = frozenset(LEXICON["org_words"])
 _NAME_RUN = re.compile(
     r"(?<![\w'])[A-Z][\w'-]*(?:\s(?:(?:of|the|de|du|des|al|for)\s)?[A-Z][\w'-]*){1,4}", re.UNICODE
 )

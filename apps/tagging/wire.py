@@ -91,9 +91,14 @@ def _parse_date(value: str) -> dt.datetime | None:
     for parse in (dt.datetime.fromisoformat, parsedate_to_datetime):
         try:
             parsed = parse(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             continue
-        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, dt.UTC)
+        if timezone.is_naive(parsed):
+            return timezone.make_aware(parsed, dt.UTC)
+        try:  # year 1 east of UTC or 9999 west of it has no UTC datetime: no date
+            return parsed.astimezone(dt.UTC)
+        except OverflowError:
+            return None
     for fmt in ("%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y"):
         try:
             return dt.datetime.strptime(value, fmt).replace(tzinfo=dt.UTC)

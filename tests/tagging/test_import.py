@@ -167,3 +167,13 @@ def test_four_different_files_imported_concurrently_make_four_drafts(sahel, tmp_
     assert len({p.path for p in new}) == 4
     sahel.refresh_from_db()
     assert sahel.numchild == len(drafts(sahel))
+
+
+def test_a_wire_date_with_no_utc_equivalent_imports_without_a_date(sahel, tmp_path):
+    story = tmp_path / "far.txt"
+    story.write_text(
+        "Chad reopens a far border post\n\nPublished: 9999-12-31T23:00-05:00\n\nChad reopened a post.\n",
+        encoding="utf-8",
+    )
+    call_command("import_wire", str(story), "--section", "sahel")
+    assert WireImport.objects.get().item_date is None

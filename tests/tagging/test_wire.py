@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
-from apps.tagging.wire import WireFormatError, clean_paragraphs, read_file
+from apps.tagging.wire import WireFormatError, clean_paragraphs, read_bytes, read_file
 
 WIRE = Path(__file__).resolve().parent.parent / "data" / "wire"
 
@@ -131,3 +133,20 @@ def test_copy_without_a_headline_line_and_one_paragraph_per_line():
     assert item.headline.startswith("Burkina Faso and Niger have agreed") and item.headline.endswith("\u2026")
     assert len(item.headline) <= 121
     assert all("Follow us" not in p for p in item.paragraphs)
+
+
+@pytest.mark.parametrize("date", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00-05:00"])
+def test_a_date_outside_the_utc_range_is_no_date(date):
+    text = f"Chad reopens a border post\n\nPublished: {date}\n\nChad reopened a border post on Friday.\n"
+    (item,) = read_bytes(text.encode(), name="story.txt")
+    assert item.date is None
+    ninjs = {"uri": "urn:x:1", "type": "text", "firstcreated": date, "headlines": [{"value": "Chad"}]}
+    ninjs["bodies"] = [{"role": "main", "contenttype": "text/plain", "value": "Chad reopened a post."}]
+    (item,) = read_bytes(json.dumps(ninjs).encode(), name="item.ninjs.json")
+    assert item.date is None
+
+
+def test_an_in_range_offset_date_is_kept_in_utc():
+    text = "Chad reopens a border post\n\nPublished: 2025-04-03T15:00:00+05:00\n\nChad reopened a post.\n"
+    (item,) = read_bytes(text.encode(), name="story.txt")
+    assert item.date == dt.datetime(2025, 4, 3, 10, 0, tzinfo=dt.UTC)
