@@ -31,6 +31,7 @@ from wagtail.search import index
 from apps.articles.blocks import ArticleBodyBlock
 from apps.articles.forms import ArticlePageForm
 from apps.articles.panels import HookedPanels
+from apps.core.models import SectionPage
 from apps.core.public_urls import page_url
 from newsdesk.slugs import unique_slug
 
@@ -249,8 +250,6 @@ class ArticlePage(Page):
         super().save(*args, **kwargs)
 
     def _section_id_from_tree(self) -> int | None:
-        from apps.core.models import SectionPage
-
         parent_path = self.path[: -self.steplen]
         return SectionPage.objects.filter(path=parent_path).values_list("pk", flat=True).first()
 
@@ -265,6 +264,7 @@ class ArticlePage(Page):
         return obj
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any):
+        # selectors import this module's models, so the page reaches them at call time.
         from apps.articles.selectors import visible_article_for_serving
 
         # Wagtail routes on `live` alone and ignores expire_at; the visibility rule decides.
@@ -277,7 +277,7 @@ class ArticlePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
-        from apps.articles import selectors
+        from apps.articles import selectors  # selectors import this module (see serve)
 
         context = super().get_context(request, *args, **kwargs)
         context.update(selectors.article_page_context(self, request=request))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, ArticlePage, ArticlePlace
+from apps.articles.structured_data import news_article_json_ld, open_graph
 from apps.core.selectors import public_sections, published_now, published_sections, view_restricted
 from apps.registry.models import Actor, Event, Place
 from apps.registry.selectors import public_actors, public_events, public_places
@@ -127,8 +128,6 @@ def search_articles(*, query: str, now: datetime | None = None):
 
 def article_page_context(page: ArticlePage, *, request: HttpRequest | None = None) -> dict:
     """Everything the article template shows, in a number of queries independent of its size."""
-    from apps.articles.structured_data import news_article_json_ld, open_graph
-
     now = timezone.now()
     bylines = list(page.bylines.select_related("author"))
     corrections = list(page.corrections.all())
@@ -194,29 +193,32 @@ def public_tags_for_page(page: ArticlePage) -> dict[str, list]:
 
 def articles_about_actor(*, actor: Actor, now: datetime | None = None) -> QuerySet[ArticlePage]:
     """Visible articles with a public tag of this actor, newest first (for its page and feed)."""
-    tagged = public_actor_tags().filter(actor=actor).values("page_id")
-    return for_listing(newest_first(visible_articles(now=now).filter(pk__in=tagged)))
+    return for_listing(tagged_with(visible_articles(now=now), actor=actor))
 
 
 def articles_about_event(*, event: Event, now: datetime | None = None) -> QuerySet[ArticlePage]:
     """The event's provenance: visible articles that reported it."""
-    tagged = public_event_tags().filter(event=event).values("page_id")
-    return for_listing(newest_first(visible_articles(now=now).filter(pk__in=tagged)))
+    return for_listing(tagged_with(visible_articles(now=now), event=event))
 
 
 def articles_about_place(*, place: Place, now: datetime | None = None) -> QuerySet[ArticlePage]:
-    tagged = public_place_tags().filter(place=place).values("page_id")
-    return for_listing(newest_first(visible_articles(now=now).filter(pk__in=tagged)))
+    return for_listing(tagged_with(visible_articles(now=now), place=place))
 
 
 def tagged_with(
-    articles: QuerySet[ArticlePage], *, actor: Actor | None = None, event: Event | None = None
+    articles: QuerySet[ArticlePage],
+    *,
+    actor: Actor | None = None,
+    event: Event | None = None,
+    place: Place | None = None,
 ) -> QuerySet[ArticlePage]:
     """Among ``articles`` (already cut by a visibility rule: the site's or a partner's), those
-    with a public tag of ``actor`` or ``event``, newest first: "stories about this record" for
-    the registry pages and the registry API alike."""
+    with a public tag of ``actor``, ``event`` or ``place``, newest first: "stories about this
+    record" for the registry pages, feeds and the registry API alike."""
     if actor is not None:
         tagged = public_actor_tags().filter(actor=actor)
-    else:
+    elif event is not None:
         tagged = public_event_tags().filter(event=event)
+    else:
+        tagged = public_place_tags().filter(place=place)
     return newest_first(articles.filter(pk__in=tagged.values("page_id")))

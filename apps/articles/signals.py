@@ -9,6 +9,7 @@ from wagtail.signals import post_page_move
 
 from apps.articles import services
 from apps.articles.models import ArticlePage
+from apps.registry import signals as registry_signals
 
 
 @receiver(post_page_move)
@@ -21,8 +22,6 @@ def keep_section_in_step(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def connect_registry_signals() -> None:
     """Connect to the registry's merge signal: repoint drafts and scheduled revisions."""
-    from apps.registry import signals as registry_signals
-
     registry_signals.actors_merged.connect(_on_actors_merged, dispatch_uid="articles_actors_merged")
 
 

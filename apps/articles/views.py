@@ -26,7 +26,7 @@ def search(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "articles/search.html", context)
 
 
-# Sections on the registry's actor and event pages (registered in ArticlesConfig.ready()).
+# Sections on the registry's actor and event pages (registered in wagtail_hooks.py).
 TAGGED_ARTICLES_ON_RECORD_PAGE = 20
 
 

@@ -201,7 +201,9 @@ def propose_actor(*, name: str, kind: str, description: str = "", user=None) -> 
 @transaction.atomic
 def approve(*, instance: models.Model, user=None) -> models.Model:
     """Make a proposed actor, place or event public."""
-    type(instance)._default_manager.filter(pk=instance.pk).update(review_status=ReviewStatus.APPROVED)
-    instance.refresh_from_db()
+    # A save, not a queryset update: the change log and the tag matcher's registry version
+    # listen for saves of registry records.
+    instance.review_status = ReviewStatus.APPROVED
+    instance.save(update_fields=["review_status"])
     log(instance=instance, action="registry.approve", user=user)
     return instance
