@@ -1,5 +1,5 @@
 """ETag / Last-Modified / 304 on every partner endpoint, derived from the change log
-(apps/api/caching.py, mixed into the API's base view)."""
+(apps/api/views.PartnerAPIView.initial, through Django's get_conditional_response)."""
 
 from __future__ import annotations
 
