@@ -410,4 +410,6 @@ def test_registry_urls_use_the_public_base_url_not_the_request_host(api, registr
     body = ok(api.get(f"/api/v1/actors/{mali.pk}/"))
 
     assert body["url"] == f"https://news.example.org/actors/{mali.slug}/"
-    assert [a["url"] for a in body["articles"]] == [f"https://news.example.org{story.url_path[len('/home'):]}"]
+    assert [a["url"] for a in body["articles"]] == [
+        f"https://news.example.org{story.url_path[len('/home') :]}"
+    ]
