@@ -10,6 +10,7 @@ import threading
 
 from django.db.models import Prefetch
 
+from apps.core.models import SectionPage
 from apps.registry.models import Alias, Event, EventParticipant
 from apps.registry.selectors import public_actors, public_events, public_places
 from apps.tagging.matcher import ACTOR, LEXICON, PLACE, AliasEntry, Matcher
@@ -19,6 +20,12 @@ from apps.tagging.suggestions import SUGGEST_THRESHOLD, RegistryIndex, Suggestio
 EVENT_TRIGGERS: dict[str, list[str]] = LEXICON["event_triggers"]
 MAX_EVENTS = 5
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+
+# The largest id a database integer column holds (PostgreSQL integer, the PositiveIntegerField
+# object ids): a larger posted id names nothing and would fail in the database instead.
+MAX_ID = 2_147_483_647
+# A Draftail value longer than this is not parsed: the suggest view's text limit then refuses it.
+MAX_RICH_TEXT = 1_000_000
 
 _lock = threading.Lock()
 _cached: RegistryIndex | None = None
@@ -149,14 +156,43 @@ def _years_fit(event: Event, years: set[int]) -> bool:
     return any(event.start.year <= y <= last for y in years)
 
 
+# ------------------------------------------------------------------------------ wire inbox
+
+
+def sections_for(user) -> list[SectionPage]:
+    """Live sections the user may add articles to (the inbox's choices and what it lists)."""
+    return [
+        s
+        for s in SectionPage.objects.live().order_by("title")
+        if s.permissions_for_user(user).can_add_subpage()
+    ]
+
+
+# ------------------------------------------------------------------------------ posted ids
+
+
+def posted_id(value) -> int | None:
+    """The id a posted value names (a JSON int, or a string of ASCII digits) within 1..MAX_ID;
+    None for anything else (a bool, a float, "²", a number no database column holds)."""
+    if isinstance(value, str):
+        if not (value.isascii() and value.isdigit() and len(value) <= len(str(MAX_ID))):
+            return None
+        value = int(value)
+    elif not isinstance(value, int) or isinstance(value, bool):
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
 # ------------------------------------------------------------------------------ article text
 
 
 def _rich_text(value: str) -> str:
     """Text of a Draftail value (contentstate JSON) or of stored rich-text HTML."""
+    if len(value) > MAX_RICH_TEXT:
+        return value
     try:
         data = json.loads(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: JSON nested too deep
         return re.sub(r"<[^>]+>", " ", value)
     if isinstance(data, dict) and isinstance(data.get("blocks"), list):
         return "\n".join(str(b.get("text", "")) for b in data["blocks"] if isinstance(b, dict))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
@@ -20,7 +20,9 @@ from apps.tagging.wire import WireFormatError, read_bytes
 MAX_TEXT = 200_000
 
 
-def _editable_page(request: HttpRequest, page_id) -> Page:
+def _editable_page(request: HttpRequest, page_id: int) -> Page:
+    if selectors.posted_id(page_id) is None:
+        raise Http404
     page = get_object_or_404(Page, pk=page_id).specific
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
@@ -35,9 +37,10 @@ def suggest(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "text too long"}, status=413)
     page_id = request.POST.get("page_id") or None
     if page_id is not None:
-        if not page_id.isdigit():
+        page_id = selectors.posted_id(page_id)
+        if page_id is None:
             return JsonResponse({"error": "page_id must be a page's id"}, status=400)
-        _editable_page(request, int(page_id))
+        _editable_page(request, page_id)
     return JsonResponse(selectors.suggest(**text, page_id=page_id).as_dict())
 
 
@@ -45,11 +48,8 @@ def suggest(request: HttpRequest) -> JsonResponse:
 def reject(request: HttpRequest, page_id: int) -> JsonResponse:
     page = _editable_page(request, page_id)
     kind = request.POST.get("type", "")
-    try:
-        object_id = int(request.POST.get("id", ""))
-    except ValueError:
-        object_id = 0
-    if kind not in SuggestionKind.values or object_id <= 0:
+    object_id = selectors.posted_id(request.POST.get("id", ""))
+    if kind not in SuggestionKind.values or object_id is None:
         return JsonResponse(
             {"error": "type must be actor, place or event and id a positive integer"}, status=400
         )
@@ -73,18 +73,9 @@ def propose_actor(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _sections_for(user):
-    """Sections the user may add articles to."""
-    return [
-        s
-        for s in SectionPage.objects.live().order_by("title")
-        if s.permissions_for_user(user).can_add_subpage()
-    ]
-
-
 def inbox(request: HttpRequest) -> TemplateResponse:
     """Upload or paste wire copy; see the drafts imports made."""
-    sections = _sections_for(request.user)
+    sections = selectors.sections_for(request.user)
     if not sections:
         raise PermissionDenied
     queryset = SectionPage.objects.filter(pk__in=[s.pk for s in sections])

@@ -10,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from apps.articles.models import ArticlePage
-from apps.tagging import services, urls
+from apps.tagging import selectors, services, urls
 from apps.tagging.panels import SuggestionPanel
 
 
@@ -24,17 +24,40 @@ def tagging_admin_urls() -> list:
     return [path("tagging/", include(urls, namespace="tagging"))]
 
 
+class WireInboxMenuItem(MenuItem):
+    def is_shown(self, request) -> bool:
+        # The inbox refuses (403) a user with no section to add drafts to.
+        return bool(selectors.sections_for(request.user))
+
+
 @hooks.register("register_admin_menu_item")
 def wire_inbox_menu_item() -> MenuItem:
-    return MenuItem("Wire import", reverse("tagging:inbox"), icon_name="download", order=250)
+    return WireInboxMenuItem("Wire import", reverse("tagging:inbox"), icon_name="download", order=250)
+
+
+# The panel posts a few dozen [kind, id] pairs at most; a longer value is not the panel's.
+MAX_ACCEPTED = 20_000
 
 
 def _accepted(request) -> list[tuple[str, int]]:
-    try:
-        data = json.loads(request.POST.get("tagging-accepted", "[]"))
-        return [(str(kind), int(pk)) for kind, pk in data]
-    except (TypeError, ValueError):
+    """The [kind, id] pairs the panel posted; anything malformed is ignored, so a bad value
+    never fails (and loses) the editor's save."""
+    raw = request.POST.get("tagging-accepted", "[]")
+    if len(raw) > MAX_ACCEPTED:
         return []
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
+        return []
+    if not isinstance(data, list):
+        return []
+    accepted = []
+    for entry in data:
+        if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str):
+            pk = selectors.posted_id(entry[1])
+            if pk is not None:
+                accepted.append((entry[0], pk))
+    return accepted
 
 
 @hooks.register("after_create_page")

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -189,3 +190,68 @@ def test_a_candidate_becomes_a_proposed_actor(client, reporter, demo_registry):
     actor = Actor.objects.get(pk=response.json()["id"])
     assert actor.review_status == ReviewStatus.PROPOSED and not actor.is_public
     assert client.post(reverse("tagging:propose_actor"), {"name": "X", "kind": "planet"}).status_code == 400
+
+
+@pytest.mark.parametrize("page_id", ["²", "١٢", "1" * 20])
+def test_a_page_id_of_non_ascii_digits_or_too_long_is_a_400(client, reporter, page_id):
+    client.force_login(reporter)
+    assert client.post(reverse("tagging:suggest"), {"title": "x", "page_id": page_id}).status_code == 400
+
+
+def test_a_rejection_id_beyond_the_database_integer_is_a_400(client, reporter, sahel):
+    page = ArticlePageFactory(parent=sahel, publish=False, owner=reporter)
+    client.force_login(reporter)
+    url = reverse("tagging:reject", args=[page.pk])
+    assert client.post(url, {"type": "actor", "id": str(2**70)}).status_code == 400
+    assert client.post(url, {"type": "actor", "id": "2147483648"}).status_code == 400
+    assert client.post(url, {"type": "actor", "id": "2147483647"}).status_code == 200
+    assert (
+        client.post(reverse("tagging:reject", args=[2**70]), {"type": "actor", "id": "1"}).status_code == 404
+    )
+
+
+def test_a_deeply_nested_body_value_is_not_a_500(client, reporter):
+    client.force_login(reporter)
+    response = client.post(
+        reverse("tagging:suggest"), {"title": "x", "body-0-value": '{"blocks": ' + "[" * 100_000}
+    )
+    assert response.status_code in (200, 413)
+
+
+def _add_with_accepted(client, sahel, accepted_raw: str, chad):
+    row = {"actor": chad.pk, "role": "mentioned", "relevance": "0.4", "confirmed": "on"}
+    data = article_form(author=AuthorFactory(), actor_tags=[row])
+    data["tagging-accepted"] = accepted_raw
+    return client.post(reverse("wagtailadmin_pages:add", args=("articles", "articlepage", sahel.pk)), data)
+
+
+@pytest.mark.parametrize(
+    "raw", ["[" * 50_000, '[["actor", 1e999]]', '[["actor", 2147483648]]', '[["actor", true]]', "[1]"]
+)
+def test_a_malformed_accepted_list_is_ignored_and_the_save_kept(client, reporter, sahel, demo_registry, raw):
+    chad = Actor.objects.get(slug="chad")
+    client.force_login(reporter)
+    assert _add_with_accepted(client, sahel, raw, chad).status_code == 302
+    (tag,) = ArticlePage.objects.get(slug="border-force").get_latest_revision_as_object().actor_tags.all()
+    assert (tag.actor_id, tag.origin) == (chad.pk, "manual")
+
+
+def test_the_valid_entries_of_an_accepted_list_still_count(client, reporter, sahel, demo_registry):
+    chad = Actor.objects.get(slug="chad")
+    client.force_login(reporter)
+    raw = json.dumps([["actor", "x"], ["actor", chad.pk]]).replace('"x"', "1e999")
+    assert _add_with_accepted(client, sahel, raw, chad).status_code == 302
+    (tag,) = ArticlePage.objects.get(slug="border-force").get_latest_revision_as_object().actor_tags.all()
+    assert (tag.actor_id, tag.origin) == (chad.pk, "suggested")
+
+
+def test_the_wire_import_menu_item_shows_only_to_users_who_can_add_to_a_section(client, reporter, desk):
+    client.force_login(reporter)
+    assert reverse("tagging:inbox") in client.get(reverse("wagtailadmin_home")).content.decode()
+    viewer = get_user_model().objects.create_user("viewer", password="x")
+    viewer.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(viewer)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200 and reverse("tagging:inbox") not in response.content.decode()
+    refused = client.get(reverse("tagging:inbox"))  # Wagtail turns the 403 into a redirect home
+    assert (refused.status_code, refused["Location"]) == (302, reverse("wagtailadmin_home"))
