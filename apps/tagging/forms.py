@@ -16,9 +16,11 @@ class WireImportForm(forms.Form):
     format = forms.ChoiceField(choices=[(f, f) for f in FORMATS], initial="auto")
     rights = forms.ChoiceField(choices=SyndicationRights.choices, initial=SyndicationRights.AGENCY_SITE_ONLY)
 
-    def __init__(self, *args, sections=None, **kwargs) -> None:
+    def __init__(self, *args, sections=None, can_set_rights: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = sections if sections is not None else SectionPage.objects.all()
+        if not can_set_rights:  # as in the article editor, rights are the editors' call
+            del self.fields["rights"]
 
     def clean(self):
         data = super().clean()

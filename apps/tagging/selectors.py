@@ -8,13 +8,13 @@ import json
 import re
 import threading
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from apps.core.models import SectionPage
 from apps.registry.models import Alias, Event, EventParticipant
 from apps.registry.selectors import public_actors, public_events, public_places
 from apps.tagging.matcher import ACTOR, LEXICON, PLACE, AliasEntry, Matcher
-from apps.tagging.models import RegistryVersion, RejectedSuggestion
+from apps.tagging.models import RegistryVersion, RejectedSuggestion, WireImport
 from apps.tagging.suggestions import SUGGEST_THRESHOLD, RegistryIndex, Suggestions, Target, suggest_tags
 
 EVENT_TRIGGERS: dict[str, list[str]] = LEXICON["event_triggers"]
@@ -166,6 +166,16 @@ def sections_for(user) -> list[SectionPage]:
         for s in SectionPage.objects.live().order_by("title")
         if s.permissions_for_user(user).can_add_subpage()
     ]
+
+
+def recent_imports(sections: list[SectionPage], limit: int = 50) -> list[WireImport]:
+    """The latest imports whose draft is under one of ``sections`` (one query)."""
+    if not sections:
+        return []
+    under = Q()
+    for section in sections:
+        under |= Q(page__path__startswith=section.path)
+    return list(WireImport.objects.filter(under).select_related("page", "user")[:limit])
 
 
 # ------------------------------------------------------------------------------ posted ids

@@ -10,11 +10,12 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from apps.articles.models import EDITORIAL_FIELDS_PERMISSION, SyndicationRights
 from apps.core.models import SectionPage
 from apps.registry.models import ActorKind
 from apps.tagging import selectors, services
 from apps.tagging.forms import WireImportForm
-from apps.tagging.models import SuggestionKind, WireImport
+from apps.tagging.models import SuggestionKind
 from apps.tagging.wire import WireFormatError, read_bytes
 
 MAX_TEXT = 200_000
@@ -79,7 +80,10 @@ def inbox(request: HttpRequest) -> TemplateResponse:
     if not sections:
         raise PermissionDenied
     queryset = SectionPage.objects.filter(pk__in=[s.pk for s in sections])
-    form = WireImportForm(request.POST or None, request.FILES or None, sections=queryset)
+    can_set_rights = request.user.has_perm(EDITORIAL_FIELDS_PERMISSION)
+    form = WireImportForm(
+        request.POST or None, request.FILES or None, sections=queryset, can_set_rights=can_set_rights
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -92,11 +96,11 @@ def inbox(request: HttpRequest) -> TemplateResponse:
                 section=data["section"],
                 source=data["name"],
                 user=request.user,
-                rights=data["rights"],
+                rights=data["rights"] if can_set_rights else SyndicationRights.AGENCY_SITE_ONLY,
             )
             messages.success(
                 request, f"{len(result.created)} draft(s) created, {result.skipped} already imported."
             )
             return redirect("tagging:inbox")
-    recent = WireImport.objects.select_related("page", "user")[:50]
+    recent = selectors.recent_imports(sections)
     return TemplateResponse(request, "tagging/inbox.html", {"form": form, "imports": recent})

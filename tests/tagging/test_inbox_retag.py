@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import GroupPagePermission
 
-from apps.articles.models import ArticleActor, ArticlePage
+from apps.articles.models import ArticleActor, ArticlePage, SyndicationRights
 from apps.registry.models import Actor
 from apps.tagging import tasks
 from apps.tagging.models import WireImport
@@ -132,6 +136,85 @@ def test_retag_runs_as_a_background_task(sahel):
 
 def test_proposed_actors_from_candidates_are_not_suggested(sahel):
     Actor.objects.create(name="Sahel Peace Council", kind="organization")  # proposed by default
-    ArticlePageFactory(parent=sahel, title="Sahel Peace Council meets", body=[paragraph("It met.")])
+    approved = ActorFactory(name="Sahel Peace Forum")
+    page = ArticlePageFactory(
+        parent=sahel,
+        title="Sahel Peace Council meets",
+        body=[paragraph("The Sahel Peace Council and the Sahel Peace Forum met.")],
+    )
     call_command("retag")
-    assert not ArticleActor.objects.filter(actor__name="Sahel Peace Council").exists()
+    # Retag writes the draft revision only: that is where a suggestion would appear.
+    draft = ArticlePage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    assert [t.actor_id for t in draft.actor_tags.all()] == [approved.pk]
+
+
+@pytest.fixture
+def editor(desk):
+    return get_user_model().objects.get(username="editor")
+
+
+def _paste(client, section, headline: str, rights: str):
+    text = f"{headline}\n\nN'DJAMENA (Sahel Wire) — Chad reopened a border post on Friday."
+    data = {"section": section.pk, "text": text, "format": "auto", "rights": rights}
+    return client.post(reverse("tagging:inbox"), data)
+
+
+def test_a_reporter_cannot_choose_the_syndication_rights_of_an_import(client, reporter, sahel):
+    client.force_login(reporter)
+    assert 'name="rights"' not in client.get(reverse("tagging:inbox")).content.decode()
+    assert _paste(client, sahel, "Desk test: rights stay agency", "own").status_code == 302
+    page = ArticlePage.objects.get(title="Desk test: rights stay agency")
+    assert page.syndication_rights == SyndicationRights.AGENCY_SITE_ONLY
+    assert page.get_latest_revision_as_object().syndication_rights == SyndicationRights.AGENCY_SITE_ONLY
+
+
+def test_an_editor_chooses_the_syndication_rights_of_an_import(client, editor, sahel):
+    client.force_login(editor)
+    assert 'name="rights"' in client.get(reverse("tagging:inbox")).content.decode()
+    assert _paste(client, sahel, "Desk test: rights set by an editor", "own").status_code == 302
+    page = ArticlePage.objects.get(title="Desk test: rights set by an editor")
+    assert page.syndication_rights == SyndicationRights.OWN
+
+
+def test_the_inbox_lists_only_imports_under_sections_the_user_may_add_to(
+    client, reporter, sahel, west_africa
+):
+    group = Group.objects.create(name="Sahel desk")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for codename in ("add_page", "change_page"):
+        GroupPagePermission.objects.create(
+            group=group, page=sahel, permission=Permission.objects.get(codename=codename)
+        )
+    stringer = get_user_model().objects.create_user("stringer", password="x")
+    stringer.groups.add(group)
+    client.force_login(reporter)
+    _paste(client, sahel, "Desk test: a Sahel story", "agency")
+    _paste(client, west_africa, "Desk test: a West Africa story", "agency")
+    client.force_login(stringer)
+    page = client.get(reverse("tagging:inbox")).content.decode()
+    assert "Desk test: a Sahel story" in page and "Desk test: a West Africa story" not in page
+    client.force_login(reporter)
+    page = client.get(reverse("tagging:inbox")).content.decode()
+    assert "Desk test: a Sahel story" in page and "Desk test: a West Africa story" in page
+
+
+def test_the_inbox_lists_an_import_whose_wire_date_has_no_utc_equivalent(client, reporter, sahel):
+    client.force_login(reporter)
+    text = "Desk test: far date\n\nPublished: 0001-01-01T00:00:00+05:00\n\nChad reopened a border post."
+    data = {"section": sahel.pk, "text": text, "format": "auto"}
+    assert client.post(reverse("tagging:inbox"), data).status_code == 302
+    assert "Desk test: far date" in client.get(reverse("tagging:inbox")).content.decode()
+
+
+def test_the_inbox_listing_costs_the_same_queries_for_one_import_or_three(client, reporter, sahel):
+    client.force_login(reporter)
+    _paste(client, sahel, "Desk test: one", "agency")
+    client.get(reverse("tagging:inbox"))  # warm the per-process caches (site root paths)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("tagging:inbox"))
+    _paste(client, sahel, "Desk test: two", "agency")
+    _paste(client, sahel, "Desk test: three", "agency")
+    with CaptureQueriesContext(connection) as three:
+        response = client.get(reverse("tagging:inbox"))
+    assert response.content.decode().count("Desk test: ") == 3
+    assert len(three) == len(one)
