@@ -9,7 +9,6 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.dateparse import parse_date
 
 from apps.api.exceptions import InvalidParameters
 from apps.api.filters import (
@@ -21,7 +20,7 @@ from apps.api.filters import (
     resolve_actors,
 )
 from apps.api.pagination import Ordering
-from apps.api.params import Param, Terms, parse_terms
+from apps.api.params import Param, Terms, parse_day, parse_terms
 from apps.registry.models import (
     Actor,
     ActorKind,
@@ -38,16 +37,6 @@ ACTOR_ORDERING = Ordering("name", (("name", False), ("id", False)))
 PLACE_ORDERING = Ordering("name", (("name", False), ("id", False)))
 # Events page by id: `start` can be unknown (null), which a keyset cannot place.
 EVENT_ORDERING = Ordering("id", (("id", False),))
-
-
-def parse_day(raw: str) -> dt.date:
-    try:
-        day = parse_date(raw.strip())
-    except ValueError:
-        day = None
-    if day is None:
-        raise ValueError(f"'{raw}' is not a date (YYYY-MM-DD).")
-    return day
 
 
 AS_OF_HELP = (
