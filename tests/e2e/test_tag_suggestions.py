@@ -1,7 +1,7 @@
 """In the browser: suggestions appear as the body is typed, "accept all" makes the tags, and a
 reporter submits a story with three suggested tags in at most 15 actions.
 
-Uses the browser harness of tests/e2e (Playwright + Debian chromium against live_server)."""
+The tagging app's browser test, on the harness of tests/e2e/conftest.py (one browser per run)."""
 
 from __future__ import annotations
 
@@ -12,23 +12,8 @@ from playwright.sync_api import expect
 
 from apps.articles.models import ArticlePage
 from apps.registry import demo
-from tests.e2e import conftest as e2e
 from tests.e2e.helpers import Person
 from tests.factories import AuthorFactory
-
-# The browser harness's fixtures (tests/e2e/conftest.py), reused here.
-browser, live_server, e2e_desk, console, page, shots = (
-    e2e.browser,
-    e2e.live_server,
-    e2e.e2e_desk,
-    e2e.console,
-    e2e.page,
-    e2e.shots,
-)
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(e2e.chromium_path() is None, reason="e2e: chromium not found on PATH"),
-]
 
 BODY = "Mali and Niger sent ministers to Moscow, where Sergey Lavrov received them on Thursday."
 
