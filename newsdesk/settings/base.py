@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.registry",
     "apps.articles",
     "apps.tagging",
+    "apps.extraction",
     "apps.partners",
     "apps.api",
     "apps.changes",

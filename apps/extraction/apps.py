@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ExtractionConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.extraction"
+    verbose_name = "Event extraction"
