@@ -29,7 +29,9 @@ MEETINGS = frozenset({"bilateral_meeting", "summit", "visit"})
 # Types whose participants are the actors that did it (before the trigger) and those it was done to.
 ORGANISATION_KINDS = frozenset({"alliance", "organization"})
 FORCE_KINDS = frozenset({"military_unit", "armed_group", "person"})
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d)]*\s+(?=[\"\u201c'(]?[A-Z\u00c0-\u00d6\u00d8-\u00de0-9])|\n+")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"'\u201d)]*\s+(?=[\"\u201c'(]?[A-Z\u00c0-\u00d6\u00d8-\u00de0-9])|\n+"
+)
 
 
 @dataclass(frozen=True)
