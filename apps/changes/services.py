@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
+from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import Page, Revision
 
@@ -33,6 +34,9 @@ from apps.partners.selectors import granted_sections, has_had_keys, is_syndicabl
 
 DEFAULT_RETENTION = timedelta(days=30)
 KILL_LOG_ACTION = "newsdesk.kill"
+# Called with the rows just written, inside the writer's transaction, so what a higher app
+# derives from them (webhook deliveries) commits with them or not at all (docs/adr/0008).
+AFTER_CHANGE_LOGGED = "after_change_logged"
 
 # Set while one of our services runs a Wagtail action whose change it records itself (kill,
 # the scheduler): the signal Wagtail sends meanwhile is then not recorded a second time.
@@ -152,6 +156,11 @@ def record_article_changes(
     return _write(ObjectType.ARTICLE, pending)
 
 
+def _logged(rows: Sequence[Change] | QuerySet[Change]) -> None:
+    for hook in hooks.get_hooks(AFTER_CHANGE_LOGGED):
+        hook(rows)
+
+
 def _write(object_type: str, pending: list[tuple[int, str, State, State]], **extra) -> list[Change]:
     if not pending:
         return []
@@ -175,7 +184,9 @@ def _write(object_type: str, pending: list[tuple[int, str, State, State]], **ext
         )
         for seq, (pk, cause, old, new) in zip(seqs, pending, strict=True)
     ]
-    return Change.objects.bulk_create(rows)
+    written = Change.objects.bulk_create(rows)
+    _logged(written)
+    return written
 
 
 def _registry_cause(old: State | None, new: State) -> str:
@@ -270,6 +281,8 @@ def _grant_upserts(*, partner: Partner, sections: set[int], cause: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, [*head, *params])
         written = cursor.rowcount
+    # A queryset, read only by a hook that needs the rows (a grant may write thousands).
+    _logged(Change.objects.filter(seq__gt=counter.value, seq__lte=counter.value + written).order_by("seq"))
     counter.value += written
     counter.save(update_fields=["value"])
     return written
@@ -335,7 +348,7 @@ def _partner_tombstones(*, partner, held: dict[int, int | None], cause: str) -> 
     ids = sorted(held)
     seqs = _take_sequences(len(ids))
     now = timezone.now()
-    return Change.objects.bulk_create(
+    written = Change.objects.bulk_create(
         Change(
             seq=seq,
             created_at=now,
@@ -351,6 +364,8 @@ def _partner_tombstones(*, partner, held: dict[int, int | None], cause: str) -> 
         )
         for seq, pk in zip(seqs, ids, strict=True)
     )
+    _logged(written)
+    return written
 
 
 @transaction.atomic

@@ -3,6 +3,11 @@ from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
+from wagtail import hooks
+
+# Each registered function returns a dict merged into the answer (e.g. the webhooks' worker
+# heartbeat and queue depth); a failing check reports itself without failing the others.
+HEALTH_CHECK_HOOK = "register_health_check"
 
 
 @never_cache
@@ -18,7 +23,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
             {"status": "error", "database": "unavailable", "detail": exc.__class__.__name__},
             status=503,
         )
-    return JsonResponse({"status": "ok", "database": "ok", "engine": connection.vendor})
+    body = {"status": "ok", "database": "ok", "engine": connection.vendor}
+    for check in hooks.get_hooks(HEALTH_CHECK_HOOK):
+        try:
+            body.update(check())
+        except Exception as exc:  # one broken check must not hide the database status
+            body[check.__name__] = {"status": "error", "detail": exc.__class__.__name__}
+    return JsonResponse(body)
 
 
 @require_safe

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "apps.partners",
     "apps.api",
     "apps.changes",
+    "apps.webhooks",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -158,6 +159,11 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
 }
+
+# Webhooks (docs/webhooks.md): plain http and loopback receivers only where allowed (dev, tests);
+# the sweep re-queues due deliveries this often (the scheduler's --tick bounds it from below).
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+WEBHOOKS_SWEEP_SECONDS = int(os.environ.get("WEBHOOKS_SWEEP_SECONDS", "60"))
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Newsdesk"

@@ -27,7 +27,8 @@ def _csp_directives(header: str) -> dict[str, list[str]]:
 def test_healthz_reports_a_working_database(client, db_vendor):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "engine": db_vendor}
+    # Apps add their own checks through the register_health_check hook (webhooks: worker, queue).
+    assert {"status": "ok", "database": "ok", "engine": db_vendor}.items() <= response.json().items()
     assert "no-cache" in response["Cache-Control"]
 
 
