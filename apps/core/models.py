@@ -145,3 +145,19 @@ class SectionPage(Page):
 
     def get_sitemap_urls(self, request: HttpRequest | None = None) -> list[dict]:
         return public_sitemap_urls(self)
+
+
+class PeriodicJobState(models.Model):
+    """A periodic job's state shared by every scheduler of the deployment (apps/core/scheduler.py):
+    when it last started anywhere, and which scheduler holds it until when."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=10, blank=True)
+    runs = models.PositiveBigIntegerField(default=0)
+    locked_by = models.CharField(max_length=200, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
