@@ -23,7 +23,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-start "$PYTHON" manage.py db_worker --backend background --interval 2
+start env PYTHON="$PYTHON" scripts/worker.sh  # db_worker, or an RQ worker with TASKS_BACKEND=rq
 start "$PYTHON" manage.py run_scheduler
 start "$PYTHON" manage.py runserver "$ADDR"
 wait -n

@@ -7,6 +7,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from wagtail.embeds import oembed_providers as _oembed
 
 from newsdesk.settings.database import database_from_env
@@ -155,10 +156,24 @@ STORAGES = {
 # Background work (docs/adr/0002-background-work.md). Wagtail queues its own search-index and
 # reference-index tasks on "default"; they must run inline so search works without a worker.
 # Our tasks use @task(backend="background"), run by `manage.py db_worker --backend background`.
+# TASKS_BACKEND=rq moves "background" to Redis (django-tasks-rq on REDIS_URL; the worker is
+# `rqworker --job-class django_tasks_rq.Job`, `make worker` picks it) for nodes sharing one queue.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db").strip().lower() or "db"
+if TASKS_BACKEND not in {"db", "rq"}:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be 'db' or 'rq', not {TASKS_BACKEND!r}")
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the queue lives in Redis)")
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "background": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "background": (
+        {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+        if TASKS_BACKEND == "rq"
+        else {"BACKEND": "django_tasks_db.DatabaseBackend"}
+    ),
 }
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 
 # Webhooks (docs/webhooks.md): plain http and loopback receivers only where allowed (dev, tests);
 # the sweep re-queues due deliveries this often (the scheduler's --tick bounds it from below).

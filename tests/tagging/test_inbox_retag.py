@@ -125,10 +125,12 @@ def test_retag_since_and_bad_dates(sahel, capsys):
         call_command("retag", "--since", "yesterday")
 
 
-def test_retag_runs_as_a_background_task(sahel):
+def test_retag_runs_as_a_background_task(sahel, django_capture_on_commit_callbacks):
     from django_tasks_db.models import DBTaskResult
 
-    call_command("retag", "--background")
+    # Enqueued on commit (apps/core/tasks.py); the test's transaction never commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("retag", "--background")
     (row,) = DBTaskResult.objects.all()
     assert row.task_path == "apps.tagging.tasks.retag" and row.backend_name == "background"
     assert tasks.retag.call() == {"articles": ArticlePage.objects.count(), "updated": 0}

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core.tasks import enqueue_on_commit
 from apps.tagging import services, tasks
 
 
@@ -26,8 +27,8 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(f"--since {since!r} is not a date (YYYY-MM-DD)") from exc
         if background:
-            result = tasks.retag.enqueue(since=day.isoformat() if day else None)
-            self.stdout.write(f"retag enqueued on the background backend (task {result.id})")
+            enqueue_on_commit(tasks.retag, since=day.isoformat() if day else None)
+            self.stdout.write("retag enqueued on the background backend")
             return
         result = services.retag_articles(since=day)
         self.stdout.write(f"{result.articles} article(s) checked, {result.updated} got new suggested tags")
