@@ -7,6 +7,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Articles"
 
     def ready(self) -> None:
-        from apps.articles import signals
-
-        signals.connect_registry_signals()
+        from apps.articles import signals  # noqa: F401  (connects the receivers)

@@ -7,7 +7,7 @@ from wagtail.models import Page
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from apps.articles import demo, selectors, views
+from apps.articles import demo, selectors, services, views
 from apps.articles.models import EDITORIAL_FIELDS_PERMISSION, Author
 from apps.core.demo import DemoLoader
 from apps.core.services import EDITORS, REPORTERS
@@ -36,6 +36,12 @@ def article_desk_permissions() -> dict[str, list[str]]:
             EDITORIAL_FIELDS_PERMISSION,
         ],
     }
+
+
+@hooks.register("after_merge_actors")
+def repoint_merged_actor(loser, survivor) -> None:
+    # The registry has already moved the published tag rows; revisions are ours to fix.
+    services.repoint_actor_in_revisions(loser_id=loser.pk, survivor_id=survivor.pk)
 
 
 @hooks.register("register_demo_loader")

@@ -10,11 +10,13 @@ from wagtail import hooks
 from wagtail.log_actions import log
 
 from apps.registry.models import Actor, ActorRelation, Alias, AliasKind, ReviewStatus
-from apps.registry.signals import actors_merged
 from apps.registry.text import fold
 
 MERGE_ACTION = "registry.merge"
 MERGED_AWAY_ACTION = "registry.merged_away"
+
+# Called with loser= and survivor= once every row has moved and the loser is marked.
+AFTER_MERGE_HOOK = "after_merge_actors"
 
 
 @dataclass
@@ -180,10 +182,10 @@ def merge_actors(*, loser: Actor, survivor: Actor, user=None) -> MergeReport:
     data = report.as_log_data()
     log(instance=survivor, action=MERGE_ACTION, user=user, data={**data, "loser_name": loser.name})
     log(instance=loser, action=MERGED_AWAY_ACTION, user=user, data={**data, "survivor_name": survivor.name})
-    actors_merged.send(sender=Actor, loser=loser, survivor=survivor, report=report, user=user)
-    # Apps above the registry record the merge here, in this transaction (the change log's
-    # `merged` row: docs/adr/0009).
-    for fn in hooks.get_hooks("after_merge_actors"):
+    # Apps above the registry follow the merge here, inside this transaction, so a failing one
+    # undoes it all: articles repoint drafts, tagging moves the matcher version, the change log
+    # writes its `merged` row (docs/adr/0008, 0009).
+    for fn in hooks.get_hooks(AFTER_MERGE_HOOK):
         fn(loser=loser, survivor=survivor)
     return report
 

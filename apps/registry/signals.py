@@ -1,13 +1,9 @@
-"""Signals other apps listen to (the articles app repoints draft revisions on a merge)."""
+"""Search-index upkeep for the registry's inline rows (other apps follow merges through the
+`after_merge_actors` hook, not a signal: docs/adr/0008)."""
 
 from __future__ import annotations
 
-from django.dispatch import Signal
 from wagtail.search.tasks import insert_or_update_object_task
-
-# Sent inside merge_actors' transaction, after every row has moved and the loser is marked.
-# kwargs: loser (Actor), survivor (Actor), report (MergeReport), user (User | None).
-actors_merged = Signal()
 
 
 def reindex_alias_owner(sender, instance, **kwargs) -> None:

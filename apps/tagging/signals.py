@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from apps.registry.models import Actor, Alias, Place
-from apps.registry.signals import actors_merged
 from apps.tagging.models import RegistryVersion
 
 
@@ -28,4 +27,3 @@ def connect() -> None:
         post_delete.connect(
             bump_registry_version, sender=model, dispatch_uid=f"tagging_version_delete_{model.__name__}"
         )
-    actors_merged.connect(bump_registry_version, dispatch_uid="tagging_version_merge")

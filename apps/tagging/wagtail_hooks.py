@@ -11,12 +11,19 @@ from wagtail.admin.menu import MenuItem
 
 from apps.articles.models import ArticlePage
 from apps.tagging import selectors, services, urls
+from apps.tagging.models import RegistryVersion
 from apps.tagging.panels import SuggestionPanel
 
 
 @hooks.register("register_article_tag_panels")
 def suggestion_panel() -> list:
     return [SuggestionPanel(heading="Suggestions")]
+
+
+@hooks.register("after_merge_actors")
+def move_registry_version_on_merge(loser, survivor) -> None:
+    # In the merge's transaction, like the save/delete receivers in signals.py (docs/adr/0010).
+    RegistryVersion.bump()
 
 
 @hooks.register("register_admin_urls")

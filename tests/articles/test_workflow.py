@@ -8,9 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from wagtail.models import WorkflowState
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from apps.articles.models import ArticlePage
+from tests.articles.admin_forms import actor_tag_row, article_form_data
 from tests.articles.factories import ActorFactory
 from tests.factories import AuthorFactory
 
@@ -19,45 +20,9 @@ SLUG = "sahel-ministers-pool-air-defences"
 
 
 def _article_form(*, author, actor, action: str) -> dict:
-    data = nested_form_data(
-        {
-            "title": TITLE,
-            "slug": SLUG,
-            "standfirst": "The three governments say a shared command will be in place within a year.",
-            "kind": "news",
-            "language": "en",
-            "bylines": inline_formset([{"author": author.pk}], min=1),
-            "dateline": "",
-            "hero_image": "",
-            "body": streamfield(
-                [("paragraph", rich_text("<p>Officials gave no figure for the cost of the plan.</p>"))]
-            ),
-            "source_attribution": "",
-            "corrections": inline_formset([]),
-            "actor_tags": inline_formset(
-                [
-                    {
-                        "actor": actor.pk,
-                        "role": "subject",
-                        "relevance": "0.9",
-                        "origin": "manual",
-                        "confirmed": "on",
-                    }
-                ]
-            ),
-            "event_tags": inline_formset([]),
-            "place_tags": inline_formset([]),
-            "syndication_rights": "own",
-            "updated_at": "",
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-            "comments": inline_formset([]),
-        }
+    return article_form_data(
+        authors=[author], title=TITLE, slug=SLUG, actor_tags=[actor_tag_row(actor)], action=action
     )
-    data[action] = "1"
-    return data
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
@@ -15,6 +16,7 @@ from apps.changes import jobs, services
 from apps.changes.models import Change, ChangeCounter, Kill, KillCategory
 from apps.changes.selectors import head
 from apps.partners import services as partner_services
+from tests.articles.admin_forms import article_form_data
 from tests.changes.conftest import feed
 from tests.factories import ArticlePageFactory
 from tests.partners.factories import PartnerFactory, issue_key
@@ -193,24 +195,20 @@ def test_failing_change_log_write_rolls_back_the_admin_publish(client, sahel, de
     taken = ChangeCounter.objects.get(pk=1).value + 1
     Change.objects.create(seq=taken, object_type="article", object_id=0, cause="updated", action="upsert")
     client.force_login(get_user_model().objects.get(username="editor"))
-    from django.urls import reverse
-
-    from tests.changes.admin_forms import edit_post_data
-
     with pytest.raises(IntegrityError):
-        client.post(reverse("wagtailadmin_pages:edit", args=(page.pk,)), edit_post_data(page, publish=True))
+        client.post(
+            reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+            article_form_data(page=page, action="action-publish"),
+        )
     assert not ArticlePage.objects.get(pk=page.pk).live
 
 
 def test_admin_publish_records_in_the_same_request(client, api, sahel, desk):
     page = ArticlePageFactory(parent=sahel, publish=False)
     client.force_login(get_user_model().objects.get(username="editor"))
-    from django.urls import reverse
-
-    from tests.changes.admin_forms import edit_post_data
-
     response = client.post(
-        reverse("wagtailadmin_pages:edit", args=(page.pk,)), edit_post_data(page, publish=True)
+        reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+        article_form_data(page=page, action="action-publish"),
     )
     assert response.status_code == 302
     assert ArticlePage.objects.get(pk=page.pk).live

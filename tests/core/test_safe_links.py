@@ -6,11 +6,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from apps.articles.models import ArticlePage
 from apps.core.models import HomePage
 from apps.core.safe_links import drop_unsafe_links, is_safe_href, unsafe_hrefs
+from tests.articles.admin_forms import article_form_data
 from tests.factories import ArticlePageFactory, AuthorFactory
 
 UNSAFE = [
@@ -102,30 +103,12 @@ def test_the_home_page_intro_refuses_an_unsafe_link():
 
 
 def _article_form(body: list) -> dict:
-    return nested_form_data(
-        {
-            "title": "Ministers sign the charter",
-            "slug": "ministers-sign-the-charter",
-            "standfirst": "The text now goes to the three parliaments.",
-            "kind": "news",
-            "language": "en",
-            "bylines": inline_formset([{"author": AuthorFactory().pk}], min=1),
-            "dateline": "",
-            "hero_image": "",
-            "body": streamfield(body),
-            "source_attribution": "",
-            "corrections": inline_formset([]),
-            "actor_tags": inline_formset([]),
-            "event_tags": inline_formset([]),
-            "place_tags": inline_formset([]),
-            "syndication_rights": "own",
-            "updated_at": "",
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-            "comments": inline_formset([]),
-        }
+    return article_form_data(
+        authors=[AuthorFactory()],
+        title="Ministers sign the charter",
+        slug="ministers-sign-the-charter",
+        standfirst="The text now goes to the three parliaments.",
+        body=body,
     )
 
 

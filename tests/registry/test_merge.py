@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from wagtail import hooks
 from wagtail.models import ModelLogEntry
 
 from apps.registry.models import Actor, ActorKind, ActorRelation, Alias, EventParticipant, Predicate
-from apps.registry.services import merge_actors
-from apps.registry.signals import actors_merged
+from apps.registry.services import AFTER_MERGE_HOOK, merge_actors
 from tests.registry.factories import (
     ActorFactory,
     AliasFactory,
@@ -146,19 +147,16 @@ def test_merge_is_logged_on_both_records(pair, django_user_model):
     }
 
 
-def test_signal_is_sent_inside_the_merge(pair):
+def test_the_merge_hook_is_called_inside_the_merge(pair):
     loser, survivor = pair
     received = []
 
-    def listener(sender, loser, survivor, report, user, **kwargs):
-        received.append((loser.pk, survivor.pk, loser.merged_into_id))
+    def listener(loser, survivor):
+        received.append((loser.pk, survivor.pk, loser.merged_into_id, connection.in_atomic_block))
 
-    actors_merged.connect(listener)
-    try:
+    with hooks.register_temporarily(AFTER_MERGE_HOOK, listener):
         merge_actors(loser=loser, survivor=survivor)
-    finally:
-        actors_merged.disconnect(listener)
-    assert received == [(loser.pk, survivor.pk, survivor.pk)]
+    assert received == [(loser.pk, survivor.pk, survivor.pk, True)]
 
 
 def test_merge_rolls_back_entirely_when_a_listener_fails(pair):
@@ -168,12 +166,8 @@ def test_merge_rolls_back_entirely_when_a_listener_fails(pair):
     def failing(**kwargs):
         raise RuntimeError("downstream failure")
 
-    actors_merged.connect(failing)
-    try:
-        with pytest.raises(RuntimeError):
-            merge_actors(loser=loser, survivor=survivor)
-    finally:
-        actors_merged.disconnect(failing)
+    with hooks.register_temporarily(AFTER_MERGE_HOOK, failing), pytest.raises(RuntimeError):
+        merge_actors(loser=loser, survivor=survivor)
     loser.refresh_from_db()
     assert loser.merged_into is None
     assert Alias.objects.filter(actor=loser, text="Only on the loser").exists()

@@ -8,11 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import rich_text
 
 from apps.articles.models import ArticleActor, ArticlePage
 from apps.registry.models import Actor, ReviewStatus
 from apps.tagging.models import RejectedSuggestion
+from tests.articles.admin_forms import article_form_data
 from tests.factories import ArticlePageFactory, AuthorFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,33 +35,14 @@ def editor(desk):
 def article_form(
     *, author, title=HEADLINE, body=BODY, actor_tags=(), accepted=(), slug="border-force", page=None
 ) -> dict:
-    bylines = [{"author": author.pk}]
-    if page is not None:  # an edit posts the existing rows with their ids
-        bylines = [{"id": b.pk, "author": b.author_id} for b in page.bylines.all()]
-    data = nested_form_data(
-        {
-            "title": title,
-            "slug": slug,
-            "standfirst": "The idea is at an early stage.",
-            "kind": "news",
-            "language": "en",
-            "bylines": inline_formset(bylines, initial=len(bylines) if page else 0, min=1),
-            "dateline": "",
-            "hero_image": "",
-            "body": streamfield([("paragraph", rich_text(f"<p>{body}</p>"))]),
-            "source_attribution": "",
-            "corrections": inline_formset([]),
-            "actor_tags": inline_formset(list(actor_tags)),
-            "event_tags": inline_formset([]),
-            "place_tags": inline_formset([]),
-            "syndication_rights": "own",
-            "updated_at": "",
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-            "comments": inline_formset([]),
-        }
+    data = article_form_data(
+        authors=[author],
+        page=page,
+        title=title,
+        slug=slug,
+        standfirst="The idea is at an early stage.",
+        body=[("paragraph", rich_text(f"<p>{body}</p>"))],
+        actor_tags=actor_tags,
     )
     data["tagging-accepted"] = json.dumps([list(a) for a in accepted])
     return data
