@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from functools import reduce
 from typing import Any
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+from django.db.models.lookups import Lookup
 from django.utils.dateparse import parse_datetime
 from rest_framework.request import Request
 from rest_framework.utils.urls import remove_query_param, replace_query_param
@@ -88,8 +90,25 @@ def _coerce(model: type[Model], field: str, value: Any) -> Any:
     return value
 
 
-def _after(ordering: Ordering, values: Sequence[Any], *, reverse: bool) -> Q:
-    """Rows strictly after `values` in the ordering (before them when reverse)."""
+def _after(ordering: Ordering, values: Sequence[Any], *, reverse: bool) -> Q | Lookup:
+    """Rows strictly after `values` in the ordering (before them when reverse).
+
+    When every field runs the same way (all our article orderings), one row comparison
+    `(published_at, id) < (x, y)`: PostgreSQL bounds the index scan with it, where the equivalent
+    `published_at < x OR (published_at = x AND id < y)` walks the index from the top and discards
+    every row before the position (208 ms against 13.7 ms, 40k rows in; docs/adr/0015). Mixed
+    directions cannot be one row comparison and keep the OR form.
+    """
+    directions = {desc for _, desc in ordering.fields}
+    if len(ordering.fields) > 1 and len(directions) == 1:
+        columns = Tuple(*(F(field) for field, _ in ordering.fields))
+        lookup = TupleLessThan if directions.pop() != reverse else TupleGreaterThan
+        return lookup(columns, tuple(values))
+    return _after_or(ordering, values, reverse=reverse)
+
+
+def _after_or(ordering: Ordering, values: Sequence[Any], *, reverse: bool) -> Q:
+    """The same position as an OR chain, for orderings whose fields run both ways."""
     branches = []
     equal = Q()
     for (field, desc), value in zip(ordering.fields, values, strict=True):

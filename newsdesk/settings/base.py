@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apps.api",
     "apps.changes",
     "apps.webhooks",
+    "apps.corpus",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
