@@ -11,12 +11,14 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api import registry_serializers as rs
 from apps.api.fields import FIELDS_PARAM, fields_param, wants
+from apps.api.params import Param, parse_choice
 from apps.api.registry_filters import (
     ACTOR_FILTER_PARAMS,
     ACTOR_ORDERING,
@@ -29,12 +31,14 @@ from apps.api.registry_filters import (
     filter_events,
     filter_places,
 )
+from apps.api.renderers import EventCSVRenderer
 from apps.api.selectors import partner_articles
 from apps.api.serializers import paginated
 from apps.api.urns import urn
 from apps.api.views import PAGE_PARAMS, PartnerAPIView, problem_responses
 from apps.articles.selectors import tagged_with
 from apps.core.public_urls import page_url
+from apps.extraction import exports
 from apps.partners.models import Partner
 from apps.registry import selectors as registry
 from apps.registry.models import Actor, ActorRelation, Event, Place
@@ -221,7 +225,14 @@ class ActorDetailView(PartnerAPIView):
 # ---------------------------------------------------------------------------- events
 
 
-EVENT_LIST_PARAMS = [*EVENT_FILTER_PARAMS, fields_param(rs.EventSerializer), *PAGE_PARAMS]
+EVENT_FORMAT = Param(
+    "format",
+    parse_choice(["json", "csv"]),
+    "`csv`: the page as CSV, one row per event in the researchers' export shape (columns in "
+    "docs/extraction.md; `Link` header for the next page; `fields` does not apply). Default `json`.",
+    enum=["json", "csv"],
+)
+EVENT_LIST_PARAMS = [*EVENT_FILTER_PARAMS, fields_param(rs.EventSerializer), EVENT_FORMAT, *PAGE_PARAMS]
 
 
 class EventListView(RegistryListView):
@@ -237,9 +248,37 @@ class EventListView(RegistryListView):
     def apply_filters(self, qs: QuerySet[Event], values: dict[str, Any]) -> QuerySet[Event]:
         return filter_events(qs, values)
 
-    @list_schema("events", rs.EventSerializer, EVENT_LIST_PARAMS, "Events in the registry")
+    @extend_schema(
+        operation_id="events_list",
+        summary="Events in the registry",
+        parameters=[param.openapi() for param in EVENT_LIST_PARAMS],
+        responses={
+            (200, "application/json"): OpenApiResponse(
+                paginated(rs.EventSerializer), description="A page of events."
+            ),
+            (200, "text/csv"): OpenApiResponse(
+                OpenApiTypes.STR, description="With `format=csv`: the page as CSV, one row per event."
+            ),
+            **problem_responses(400, 401, 403, 429),
+        },
+        tags=["events"],
+    )
     def get(self, request: Request) -> Response:
-        return super().get(request)
+        values = self.query(self.list_params)
+        if values.get("format") != "csv":
+            return super().get(request)
+        qs = self.apply_filters(self.base_queryset(), values)
+        page = self.page(exports.export_queryset(qs), ordering=self.ordering, values=values)
+        records = exports.event_records(page.items, articles=partner_articles(request.user))
+        request.accepted_renderer, request.accepted_media_type = (
+            EventCSVRenderer(),
+            EventCSVRenderer.media_type,
+        )
+        links = [
+            f'<{url}>; rel="{rel}"' for rel, url in (("next", page.next), ("prev", page.previous)) if url
+        ]
+        headers = {"Link": ", ".join(links)} if links else None
+        return Response(records, headers=headers, content_type="text/csv; charset=utf-8")
 
 
 EVENT_DETAIL_PARAMS = [fields_param(rs.EventDetailSerializer)]

@@ -96,13 +96,19 @@ def _layout(headline: str, standfirst: str, body: str) -> tuple[str, list[tuple[
 
 
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    spans, pos = [], start
+    """Sentence spans in text[start:end], without their surrounding white space."""
+    cuts, pos = [], start
     for m in _SENTENCE_END.finditer(text, start, end):
-        if text[pos : m.start()].strip():
-            spans.append((pos, m.start()))
+        cuts.append((pos, m.start()))
         pos = m.end()
-    if text[pos:end].strip():
-        spans.append((pos, end))
+    cuts.append((pos, end))
+    spans = []
+    for a, b in cuts:
+        piece = text[a:b]
+        if piece.strip():
+            a += len(piece) - len(piece.lstrip())
+            b -= len(piece) - len(piece.rstrip())
+            spans.append((a, b))
     return spans
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from apps.articles.models import ArticlePage
+from apps.articles.selectors import visible_articles
 from apps.core.public_urls import page_url
 from apps.extraction import selectors
 from apps.extraction.extractor import extract
@@ -168,8 +169,12 @@ def _reviewed(proposal: EventProposal, status: str, user) -> None:
     proposal.save()
 
 
-def _source_line(page: ArticlePage) -> str:
-    return f"{page.title} ({page_url(page)})"
+def _citation(page: ArticlePage) -> tuple[str, str]:
+    """How public registry text (date claims, relation notes) names the article: by title and
+    URL once it is visible, else by number only, so an unpublished story leaks nothing."""
+    if visible_articles().filter(pk=page.pk).exists():
+        return page.title, page_url(page)
+    return f"Newsdesk article {page.pk} (not public when accepted)", ""
 
 
 def default_title(proposal: EventProposal) -> str:
@@ -195,17 +200,14 @@ def _link(proposal: EventProposal, event: Event) -> None:
         if not EventParticipant.objects.filter(event=event, actor_id=p.actor_id).exists():
             EventParticipant.objects.create(event=event, actor_id=p.actor_id, role=p.role)
     if proposal.start and (proposal.start, proposal.start_precision) != (event.start, event.start_precision):
+        title, url = _citation(proposal.article)
         EventDateClaim.objects.get_or_create(
             event=event,
             date=proposal.start,
             precision=proposal.start_precision,
-            source=proposal.article.title[:255],
-            defaults={"source_url": page_url(proposal.article)[:200], "note": "From the article's own text."},
+            source=title[:255],
+            defaults={"source_url": url[:200], "note": "The date this article gives."},
         )
-    line = _source_line(proposal.article)
-    if line not in event.source_list:
-        event.sources = "\n".join([*event.source_list, line])
-        event.save(update_fields=["sources", "updated_at"])
 
 
 def _new_event(proposal: EventProposal, title: str) -> Event:
@@ -218,7 +220,6 @@ def _new_event(proposal: EventProposal, title: str) -> Event:
         start_precision=proposal.start_precision,
         end=proposal.end,
         end_precision=proposal.end_precision,
-        summary=proposal.evidence,
         review_status=ReviewStatus.APPROVED,
     )
     event.full_clean()
@@ -227,7 +228,8 @@ def _new_event(proposal: EventProposal, title: str) -> Event:
 
 
 def _apply_relation(proposal: EventProposal) -> ActorRelation:
-    source = f"{proposal.article.title} ({page_url(proposal.article)})"[:500]
+    title, url = _citation(proposal.article)
+    source = f"{title} ({url})"[:500] if url else title[:500]
     open_relation = (
         ActorRelation.objects.filter(
             subject=proposal.subject, predicate=proposal.predicate, object=proposal.object, end__isnull=True

@@ -78,7 +78,6 @@ def test_accepting_a_proposal_that_fits_links_the_article_instead_of_creating_an
     assert (event.start, event.start_precision) == (dt.date(2022, 1, 1), "year")
     claim = EventDateClaim.objects.get(event=event, source=expulsion_article.title)
     assert (claim.date, claim.precision) == (dt.date(2022, 1, 31), "day")
-    assert expulsion_article.title in event.sources
     assert EventProposal.objects.get(pk=proposal.pk).event == event
 
 
