@@ -220,21 +220,21 @@ def attempt(
     token = _claim(pk, now=now)
     if token is None:
         return None
-    if not delivery.body:
-        delivery.body = build_body(delivery)
-        WebhookDelivery.objects.filter(pk=pk, lease_token=token).update(body=delivery.body)
-    body = delivery.body.encode()
     subscription = delivery.subscription
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "Newsdesk-Delivery": str(delivery.pk),
-        "Newsdesk-Signature": signing.signature_header(subscription.secret, body),
-    }
     started = timezone.now()
     clock = time.monotonic()
     status_code, error, excerpt = None, "", ""
     try:
+        if not delivery.body:
+            delivery.body = build_body(delivery)
+            WebhookDelivery.objects.filter(pk=pk, lease_token=token).update(body=delivery.body)
+        body = delivery.body.encode()
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "Newsdesk-Delivery": str(delivery.pk),
+            "Newsdesk-Signature": signing.signature_header(subscription.secret, body),
+        }
         response = sender.post(
             subscription.url,
             body=body,
@@ -249,6 +249,11 @@ def attempt(
         error, outcome = f"refused: {refused}", "failed"
     except httpx.HTTPError as network:
         error, outcome = f"{type(network).__name__}: {network}", "retry"
+    except Exception as unexpected:
+        # Counted like a network error, so a delivery that cannot be sent ends at the limit
+        # instead of being re-queued after every lease.
+        logger.exception("webhook delivery %s: attempt failed", pk)
+        error, outcome = f"{type(unexpected).__name__}: {unexpected}", "retry"
     else:
         status_code, excerpt = response.status_code, response.excerpt
         if 200 <= status_code < 300:

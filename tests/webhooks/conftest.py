@@ -4,7 +4,7 @@ address but loopback, so these tests never send traffic anywhere else."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -24,37 +24,51 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers each POST with the next scripted status (the last one repeats)."""
+    """Answers each POST with the next scripted status (the last one repeats), or with what
+    `decide(request)` returns (it may block, to hold a request open)."""
 
     statuses: list[int] = field(default_factory=lambda: [200])
     requests: list[Received] = field(default_factory=list)
+    answered: list[tuple[str, int]] = field(default_factory=list)  # (Newsdesk-Delivery, status)
+    decide: Callable[[Received], int] | None = None
     url: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def answer(self) -> int:
+    def answer(self, received: Received) -> int:
+        if self.decide is not None:
+            return self.decide(received)
         with self.lock:
             index = min(len(self.requests), len(self.statuses) - 1)
             return self.statuses[index]
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        pass  # a sender killed mid-request leaves a broken pipe: expected in these tests
 
 
 def start_receiver(receiver: Receiver) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            status = receiver.answer()
+            received = Received(self.path, dict(self.headers.items()), body)
+            status = receiver.answer(received)
             with receiver.lock:
-                receiver.requests.append(Received(self.path, dict(self.headers.items()), body))
+                receiver.requests.append(received)
             payload = b'{"ok": true}' if status < 300 else b"receiver says no"
             self.send_response(status)
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+            with receiver.lock:
+                receiver.answered.append((received.headers.get("Newsdesk-Delivery", ""), status))
 
         def log_message(self, *args) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
     return server

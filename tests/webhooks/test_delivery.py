@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
 from apps.changes.services import kill_article
 from apps.webhooks import services, signing
-from apps.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from apps.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookSubscription
 from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,8 +151,21 @@ def test_a_receiver_that_always_fails_disables_the_subscription_at_the_limit(sah
     assert WebhookDelivery.objects.count() == 1
 
 
-def test_the_documented_limit_is_eight_attempts():
-    assert services.DEFAULTS["WEBHOOKS_MAX_ATTEMPTS"] == 8
+def test_the_partner_docs_state_the_limit_and_backoff_in_force():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "webhooks.md").read_text()
+    assert f"{services.DEFAULTS['WEBHOOKS_MAX_ATTEMPTS']} attempts per delivery" in docs
+    assert f"`{services.DEFAULTS['WEBHOOKS_RETRY_BASE_SECONDS']} s · 2^(n-1)`" in docs
+
+
+@override_settings(WEBHOOKS_RETRY_BASE_SECONDS=0, WEBHOOKS_MAX_ATTEMPTS=2)
+def test_an_unexpected_error_counts_as_a_failed_attempt(sahel, subscribe):
+    subscribe("http://127.0.0.1:9/hook")
+    ArticlePageFactory(parent=sahel)
+    delivery = WebhookDelivery.objects.get()
+    # A malformed stored URL: the attempt fails without a request, and is counted.
+    WebhookSubscription.objects.update(url="http://[::1/hook")
+    assert [services.attempt(delivery.pk) for _ in range(2)] == ["retry", "failed"]
+    assert WebhookAttempt.objects.filter(delivery=delivery).count() == 2
 
 
 @pytest.mark.parametrize(
