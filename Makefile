@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test e2e lint format migrate demo worker scheduler check-deploy bench clean
+.PHONY: run test e2e lint format migrate demo worker scheduler serve loadtest backup restore check-deploy bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Newsdesk needs Python 3.11 or newer")'
@@ -33,17 +33,40 @@ run: demo
 	@echo "Newsdesk on http://$(HOST):$(PORT)/  (admin: /admin/)  Ctrl-C stops server, worker and scheduler."
 	@PYTHON=$(BIN)/python scripts/run-dev.sh $(HOST):$(PORT)
 
+## worker: db_worker, or with TASKS_BACKEND=rq an RQ worker (scripts/worker.sh).
 worker: $(VENV)/.runtime-installed
-	$(MANAGE) db_worker --backend background
+	PYTHON=$(BIN)/python scripts/worker.sh
 
 scheduler: $(VENV)/.runtime-installed
 	$(MANAGE) run_scheduler
 
-## test: the whole suite on SQLite, or on whatever DATABASE_URL points at.
-## The browser tests (tests/e2e) run with it when Debian's chromium is on PATH, else they skip.
+## serve: production web node (settings from the environment): collectstatic, then gunicorn.
+WORKERS ?= 4
+serve: $(VENV)/.runtime-installed
+	DJANGO_SETTINGS_MODULE=newsdesk.settings.production $(MANAGE) collectstatic --noinput
+	DJANGO_SETTINGS_MODULE=newsdesk.settings.production $(BIN)/gunicorn newsdesk.wsgi \
+		--workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - --access-logformat '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+
+## loadtest: two loopback nodes under wrk for DURATION seconds, with crashes (scripts/loadtest.py).
+DURATION ?= 60
+loadtest: $(VENV)/.dev-installed
+	$(BIN)/python scripts/loadtest.py --duration $(DURATION)
+
+## backup / restore: pg_dump -Fc / pg_restore, or SQLite's online backup (scripts/db_backup.py).
+backup: $(VENV)/.runtime-installed
+	$(BIN)/python scripts/db_backup.py backup $(FILE)
+
+restore: $(VENV)/.runtime-installed
+	@test -n "$(FILE)" || { echo "make restore FILE=backups/<file>: the backup to restore" >&2; exit 2; }
+	$(BIN)/python scripts/db_backup.py restore $(FILE)
+
+## test: the whole suite on SQLite, or on whatever DATABASE_URL points at, on every core
+## (pytest-xdist; TEST_WORKERS=0 runs it in one process). Each worker has its own test database;
+## the browser tests (tests/e2e) share one worker, and run when Debian's chromium is on PATH.
+TEST_WORKERS ?= auto
 test: $(VENV)/.dev-installed
 	@command -v chromium >/dev/null || echo "make test: chromium not found, SKIPPING the browser tests (tests/e2e); apt-get install chromium"
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## e2e: only the browser tests; fails when chromium is missing or cannot start (docs/testing.md).
 e2e: $(VENV)/.dev-installed

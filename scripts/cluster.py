@@ -10,6 +10,7 @@ gunicorn on the port it had.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -81,6 +82,8 @@ class Node:
                 f"--workers={self.web_workers}",
                 "--timeout=60",
                 "--graceful-timeout=5",
+                # Nodes on one machine must not share gunicorn's control socket.
+                "--no-control-socket",
             ]
         if kind == "worker":
             return [python, "manage.py", "rqworker", "default", "--job-class", "django_tasks_rq.Job"]
@@ -136,12 +139,15 @@ class Node:
         process.wait(timeout=30)
 
     def restart(self, kind: str) -> None:
-        if kind == "web":
-            # The old master's workers notice it died and exit within a second or so; its port
-            # is free again once they have.
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and port_in_use(self.port):
-                time.sleep(0.2)
+        """Start `kind` again, gunicorn on the port it had. As a supervisor would (systemd's
+        KillMode=control-group), first end what is left of the old process group: a killed
+        master's orphaned workers serve on until they notice, and hold the port meanwhile."""
+        old = self.processes[kind]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(old.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and kind == "web" and port_in_use(self.port):
+            time.sleep(0.1)
         self.start(kind)
 
     def stop(self) -> None:
@@ -160,7 +166,12 @@ def port_in_use(port: int) -> bool:
     import socket
 
     with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
 
 
 def request(

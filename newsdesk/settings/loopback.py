@@ -15,4 +15,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing collected: whitenoise serves from the finders
 PARTNER_API_RATE_LIMITS = {**PARTNER_API_RATE_LIMITS, "premium": "1000000/s"}
