@@ -266,6 +266,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     # Only /api/v1/: Wagtail's admin API would otherwise leak in (and warn in `check --deploy`).
     "PREPROCESSING_HOOKS": ["apps.api.schema.only_partner_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.api.schema.fields_are_optional",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
