@@ -73,9 +73,13 @@ e2e: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.e2e.check_browser
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
-# The API fuzz property with thousands of requests (DATABASE_URL picks the database).
+# The long fuzz runs (DATABASE_URL picks the database): the API fuzz property (2,500 requests),
+# schemathesis against the served schema (200 per operation: 2,200 requests) and the visibility
+# matrix over 40 generated newsrooms. CI runs the same tests with small counts.
 fuzz: $(VENV)/.dev-installed
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2500} $(BIN)/pytest tests/api/test_fuzz.py -q -s -p no:cacheprovider
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-2500} SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-200} \
+	VISIBILITY_EXAMPLES=$${VISIBILITY_EXAMPLES:-40} $(BIN)/pytest -q -s -p no:cacheprovider \
+	  tests/api/test_fuzz.py tests/security/test_schema_fuzz.py tests/security/test_visibility_matrix.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
