@@ -56,6 +56,8 @@ def pytest_collection_modifyitems(config, items):
         if E2E_DIR not in Path(str(item.path)).parents:
             continue
         item.add_marker(pytest.mark.e2e)
+        # One live server and one browser: under xdist (--dist loadgroup) they share a worker.
+        item.add_marker(pytest.mark.xdist_group("e2e"))
         if reason:
             item.add_marker(pytest.mark.skip(reason=f"e2e: {reason}"))
 
