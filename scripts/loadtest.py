@@ -5,7 +5,8 @@ Two nodes (gunicorn, RQ worker, scheduler each; scripts/cluster.py) share one Po
 migrated and loaded with the demo desk if needed) and one Redis database (LOADTEST_REDIS_URL,
 default redis://127.0.0.1:6379/8, which the run EMPTIES). One wrk per node drives the API and the
 public pages with a partner key in the unthrottled loopback tier and X-Forwarded-Proto: https,
-while a newsroom process publishes a story and enqueues a task every second. At 30% of the run
+while a newsroom process writes and publishes a story and enqueues a task, one after another
+with a second's pause. At 30% of the run
 node B's gunicorn master, RQ worker and scheduler are killed with SIGKILL; at 50% they restart.
 
 It prints throughput and latency per node and exits non-zero unless node A (the survivor)
@@ -25,6 +26,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,30 +76,22 @@ import sys, time, uuid
 import django
 django.setup()
 from django.db import transaction
-from wagtail.models import Revision
+from apps.core.models import SectionPage
 from apps.core.tasks import enqueue_on_commit
+from tests.factories import ArticlePageFactory
 from tests.reliability.tasks import note
 
-for revision_id in map(int, sys.argv[1:]):
+sahel = SectionPage.objects.get(slug="sahel")
+n = 0
+while True:  # until the load test stops it
+    n += 1
+    draft = ArticlePageFactory(parent=sahel, title=f"Load test story {sys.argv[1]}-{n}", publish=False)
     token = uuid.uuid4().hex
     with transaction.atomic():
-        revision = Revision.objects.get(pk=revision_id)
-        revision.publish()
+        draft.get_latest_revision().publish()
         enqueue_on_commit(note, token)
-    print("published", revision.object_id, token, flush=True)
+    print("published", draft.pk, token, flush=True)
     time.sleep(1)
-"""
-
-DRAFTS = """
-import sys
-import django
-django.setup()
-from apps.core.models import SectionPage
-from tests.factories import ArticlePageFactory
-sahel = SectionPage.objects.get(slug="sahel")
-for n in range(int(sys.argv[1])):
-    page = ArticlePageFactory(parent=sahel, title=f"Load test story {sys.argv[2]}-{n}", publish=False)
-    print(page.get_latest_revision().pk)
 """
 
 
@@ -118,21 +112,6 @@ def prepare_database(url: str) -> None:
         exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
-
-
-def python(env: dict, script: str, *args: str, timeout: float = 300) -> str:
-    done = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    if done.returncode != 0:
-        fail(f"setup script failed:\n{done.stderr[-2000:]}")
-    return done.stdout
 
 
 def paths_to_drive(node: Node, key: str) -> list[str]:
@@ -245,8 +224,6 @@ def main() -> int:
         .strip()
         .splitlines()[-1]
     )
-    stories = args.duration  # one a second, with room to spare
-    revisions = python(env, DRAFTS, str(stories), str(int(time.time()))).split()
 
     nodes = [Node(name, env, logs, web_workers=args.web_workers, scheduler_tick=5) for name in ("a", "b")]
     newsroom = None
@@ -274,7 +251,7 @@ def main() -> int:
         for driver in drivers:
             driver.start()
         newsroom = subprocess.Popen(
-            [sys.executable, "-c", NEWSROOM, *revisions],
+            [sys.executable, "-c", NEWSROOM, str(int(time.time()))],
             cwd=BASE_DIR,
             env=env,
             stdout=subprocess.PIPE,
@@ -353,8 +330,12 @@ def main() -> int:
         problems.append(f"published but not live on the API: {sorted(missing_live)}")
     if missing_feed:
         problems.append(f"published but missing from the change feed: {sorted(missing_feed)}")
-    if ran != tokens:
-        problems.append(f"tasks lost or run twice: {len(tokens)} enqueued, {len(ran)} ran")
+    # A story published as the newsroom was stopped may have run its task unreported: only lost
+    # or doubled tasks count.
+    lost = set(tokens) - set(ran)
+    twice = sorted(token for token, count in Counter(ran).items() if count > 1)
+    if lost or twice:
+        problems.append(f"tasks lost: {len(lost)}, run twice: {len(twice)} (of {len(tokens)} enqueued)")
     for problem in problems:
         print(f"loadtest: FAIL {problem}", file=sys.stderr)
     if not problems:
