@@ -96,5 +96,15 @@ check-deploy: $(VENV)/.runtime-installed
 	SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=example.org PUBLIC_BASE_URL=https://example.org $(MANAGE) check --deploy --fail-level WARNING
 
+# The benchmark (bench/REPORT.md, docs/adr/0016-performance-at-scale.md), PostgreSQL only: generates
+# the 100k-article corpus when the database has none, then stage 1 in process and stage 2 over HTTP
+# (gunicorn -w 2 + wrk: apt-get install -y wrk). BENCH_ARGS="--articles 2000 --rounds 5" for a quick one.
+BENCH_ARGS ?= --http
+bench: $(VENV)/.dev-installed
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench: needs DATABASE_URL=postgres://..."; exit 2;; esac
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+	$(BIN)/python -m bench.harness $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -96,7 +96,7 @@ def _after(ordering: Ordering, values: Sequence[Any], *, reverse: bool) -> Q | L
     When every field runs the same way (all our article orderings), one row comparison
     `(published_at, id) < (x, y)`: PostgreSQL bounds the index scan with it, where the equivalent
     `published_at < x OR (published_at = x AND id < y)` walks the index from the top and discards
-    every row before the position (208 ms against 13.7 ms, 40k rows in; docs/adr/0015). Mixed
+    every row before the position (208 ms against 13.7 ms, 40k rows in; docs/adr/0016). Mixed
     directions cannot be one row comparison and keep the OR form.
     """
     directions = {desc for _, desc in ordering.fields}

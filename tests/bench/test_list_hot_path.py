@@ -1,5 +1,5 @@
 """The partner list's hot path at any depth: a fixed number of queries whatever the page size, and
-a deep cursor that PostgreSQL answers from the index bound (docs/adr/0015-performance-at-scale.md)."""
+a deep cursor that PostgreSQL answers from the index bound (docs/adr/0016-performance-at-scale.md)."""
 
 from __future__ import annotations
 

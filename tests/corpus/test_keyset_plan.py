@@ -1,5 +1,5 @@
 """The deep cursor is a row comparison PostgreSQL starts the index scan at: EXPLAIN on a corpus
-(docs/adr/0015-performance-at-scale.md). The OR chain it replaced fails the same check."""
+(docs/adr/0016-performance-at-scale.md). The OR chain it replaced fails the same check."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def bounded_by_the_index(sql: str, params=None) -> bool:
     scan in the page's order, not a Filter over every row from the top of the index.
 
     A small table is cheaper to read whole and sort, so the planner is told to walk an index in
-    the page's order, as it does on a desk-sized table (100k articles: docs/adr/0015)."""
+    the page's order, as it does on a desk-sized table (100k articles: docs/adr/0016)."""
     with connection.cursor() as cursor:
         for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
             cursor.execute(f"SET LOCAL {setting} = off")
