@@ -8,7 +8,7 @@ computes from the drawn states alone (`ON_SITE`, `TO_PARTNERS`), never from our 
 Surfaces: home, both section pages, every article page (and its JSON-LD and related boxes),
 site/section/actor/event RSS and Atom, the sitemap, search, actor, event and place pages; the
 partner API list, detail, ninjs, each filter, `q`, facets, `fields=`, the change feed from
-after=0 and the registry's article lists. Words that only a newer draft carries (a headline and
+after=0, the registry's article lists and webhook bodies. Words that only a newer draft carries (a headline and
 a tagged actor) must appear nowhere.
 
 CI draws VISIBILITY_EXAMPLES newsrooms (default 2) plus the explicit one holding every state;
@@ -36,6 +36,8 @@ from wagtail.models import PageViewRestriction
 
 from apps.articles.models import ArticleActor, ArticlePage
 from apps.changes.services import kill_article
+from apps.webhooks.models import WebhookDelivery, WebhookSubscription
+from apps.webhooks.services import build_body
 from tests.api.factories import ActorFactory, ArticlePageFactory, tags
 from tests.partners.factories import issue_key
 from tests.security.conftest import bearer
@@ -337,6 +339,15 @@ def check_api(client: APIClient, built: list[Built], world: dict, texts: list[tu
     got = [pk for pk in upserts if pk in mine]
     if sorted(got) != sorted(partner_ids):
         wrong.append(("change feed upserts", sorted(got), sorted(partner_ids)))
+    # Webhook bodies as they would be sent now: an article's content only while the partner may
+    # see it, and for every article it may see (each was published).
+    bodies = [
+        json.loads(build_body(d)) for d in WebhookDelivery.objects.filter(subscription=world["webhook"])
+    ]
+    texts.append(("webhook bodies", json.dumps(bodies)))
+    got = {body["object"]["id"] for body in bodies if body.get("article")} & mine
+    if got != partner_ids:
+        wrong.append(("webhook bodies", sorted(got), sorted(partner_ids)))
     # The registry's article lists.
     for kind, record in [
         ("actors", world["actor"]),
@@ -356,7 +367,11 @@ def check_api(client: APIClient, built: list[Built], world: dict, texts: list[tu
 def world(sahel, west_africa, registry_records, partner, unthrottled):
     client = bearer(issue_key(partner).plaintext)
     draft_actor = ActorFactory(name=DRAFT_ACTOR, slug="tamesna-watch", country="NE")
+    webhook = WebhookSubscription.objects.create(
+        partner=partner, url="https://hooks.partner.example/in", secret="k"
+    )
     return {
+        "webhook": webhook,
         "sahel": sahel,
         "west_africa": west_africa,
         "draft_actor": draft_actor,
