@@ -119,7 +119,11 @@ specs = st.builds(
     kind=from_field(ArticlePage._meta.get_field("kind")),
     language=from_field(ArticlePage._meta.get_field("language")),
 )
-EVERY_STATE = [Spec(state, "news", "en") for state in STATES]
+# Every state, with every kind and both languages among them.
+EVERY_STATE = [
+    Spec(state, ["news", "analysis", "opinion", "explainer"][i % 4], ["en", "fr"][i % 2])
+    for i, state in enumerate(STATES)
+]
 
 
 def build(spec: Spec, token: str, *, world: dict, related_to: list[ArticlePage] = ()) -> ArticlePage:
@@ -243,7 +247,10 @@ def check_site(client, built: list[Built], world: dict, texts: list[tuple[str, s
         texts.append((f"article page ({b.spec.state})", text))
         if b.on_site:
             ld = [json.loads(block) for block in JSON_LD.findall(text)]
-            headlines = [item.get("headline") for item in ld if item.get("@type") == "NewsArticle"]
+            # NewsArticle, or its Analysis/Opinion/Background kinds.
+            headlines = [
+                item.get("headline") for item in ld if str(item.get("@type")).endswith("NewsArticle")
+            ]
             if response.status_code != 200 or headlines != [b.page.title]:
                 wrong.append((b.spec.state, "article page", response.status_code, headlines))
             # Related boxes (inline related links, "more in this section") show visible stories only.
