@@ -16,25 +16,10 @@ from apps.extraction.dates import PartialDate
 from apps.extraction.extractor import extract
 from apps.registry.dates import parse_partial
 from apps.registry.models import Actor
+from apps.tagging.evaluation import GoldError, scores
 from apps.tagging.selectors import current_index
 
-
-class GoldError(ValueError):
-    """The golden file is not in the expected shape."""
-
-
-def scores(tp: int, fp: int, fn: int) -> dict:
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-    }
+__all__ = ["GoldError", "evaluate", "scores"]
 
 
 def _gold_date(event: dict, where: str) -> PartialDate | None:

@@ -13,7 +13,8 @@ class GoldError(ValueError):
     """The golden file is not in the expected shape."""
 
 
-def _scores(tp: int, fp: int, fn: int) -> dict:
+def scores(tp: int, fp: int, fn: int) -> dict:
+    # Nothing to find and nothing found counts as perfect (1.0), not as a division by zero.
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -68,8 +69,8 @@ def evaluate(gold: dict, *, threshold: float = SUGGEST_THRESHOLD) -> dict:
         "gold": gold.get("name", ""),
         "articles": len(articles),
         "threshold": threshold,
-        "actors": _scores(counts["actors"]["tp"], counts["actors"]["fp"], counts["actors"]["fn"]),
-        "places": _scores(counts["places"]["tp"], counts["places"]["fp"], counts["places"]["fn"]),
-        "actors_by_kind": {k: _scores(c["tp"], c["fp"], c["fn"]) for k, c in sorted(by_kind.items())},
+        "actors": scores(counts["actors"]["tp"], counts["actors"]["fp"], counts["actors"]["fn"]),
+        "places": scores(counts["places"]["tp"], counts["places"]["fp"], counts["places"]["fn"]),
+        "actors_by_kind": {k: scores(c["tp"], c["fp"], c["fn"]) for k, c in sorted(by_kind.items())},
         "errors": errors,
     }
