@@ -104,7 +104,8 @@ bench: $(VENV)/.dev-installed
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make bench: needs DATABASE_URL=postgres://..."; exit 2;; esac
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
-	$(BIN)/python -m bench.harness $(BENCH_ARGS)
+	@command -v wrk >/dev/null || echo "make bench: wrk not found, stage 2 (HTTP) will be skipped (apt-get install -y wrk)"
+	DJANGO_SETTINGS_MODULE=bench.settings $(BIN)/python -m bench.harness $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
