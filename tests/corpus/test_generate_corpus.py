@@ -8,14 +8,15 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from wagtail.models import Page, Revision
 from wagtail.search.models import IndexEntry
 
 from apps.articles.models import ArticleActor, ArticlePage
 from apps.changes.models import Change, ChangeCounter
-from apps.corpus.generator import corpus_sections, generate
+from apps.corpus.generator import BULK_TABLES, CorpusError, _bulk_load, corpus_sections, generate
 from apps.partners.selectors import partner_articles
+from tests.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,24 @@ def _digest() -> str:
 
 class _Undo(Exception):
     pass
+
+
+def _schema() -> dict[str, list[tuple]]:
+    """Every constraint and index of the schema as the catalog defines it (names, kinds, modes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT con.conrelid::regclass::text, con.conname, con.contype, con.condeferrable,
+                   con.condeferred, con.convalidated, pg_get_constraintdef(con.oid)
+            FROM pg_constraint con JOIN pg_namespace nsp ON nsp.oid = con.connamespace
+            WHERE nsp.nspname = current_schema() ORDER BY 1, 2
+            """
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1, 2"
+        )
+        return {"constraints": constraints, "indexes": cursor.fetchall()}
 
 
 @pytest.mark.postgres
@@ -85,6 +104,54 @@ def test_the_corpus_is_a_valid_tree_seen_by_the_site_the_api_and_the_feed(corpus
     assert IndexEntry.objects.filter(object_id=str(article.pk)).exists()
     word = article.title.split()[1]
     assert article.pk in {page.pk for page in ArticlePage.objects.live().search(word)}
+
+
+@pytest.mark.postgres
+def test_after_generation_the_schema_is_exactly_what_migrations_made(desk):
+    before = _schema()
+    loaded = {table for table, *_ in before["indexes"]} & set(BULK_TABLES)
+    dropped = [c for c in before["constraints"] if c[0] in loaded and c[2] in "fu"]
+    assert len(dropped) > 30  # the load really drops and rebuilds foreign keys and unique ones
+    generate(articles=30, actors=10, events=5, seed=5)
+    assert _schema() == before
+    # The rebuilt foreign keys still wait for COMMIT, as Django declares them.
+    page = ArticlePage.objects.filter(section__in=corpus_sections()).values_list("pk", flat=True)[0]
+    inserted = False
+    with (
+        pytest.raises(IntegrityError, match="author_id"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO articles_articlebyline (sort_order, page_id, author_id) VALUES (0, %s, -1)", [page]
+        )
+        inserted = True
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    assert inserted
+
+
+@pytest.mark.postgres
+def test_a_dangling_row_fails_the_rebuild_with_one_line_and_keeps_the_schema(desk):
+    before = _schema()
+    page = ArticlePageFactory().pk  # also queues deferred checks the load must settle first
+    with (
+        pytest.raises(CorpusError) as refused,
+        transaction.atomic(),
+        _bulk_load(["articles_articleactor"]),
+        connection.cursor() as cursor,
+    ):
+        # An actor that does not exist: accepted while the foreign key is dropped.
+        cursor.execute(
+            "INSERT INTO articles_articleactor (role, relevance, origin, confirmed, actor_id, page_id)"
+            " VALUES ('subject', 1.0, 'manual', true, -7, %s)",
+            [page],
+        )
+    message = str(refused.value)
+    assert "\n" not in message
+    assert re.match(r"articles_articleactor_actor_id_\w+ on articles_articleactor does not hold", message)
+    assert "(actor_id)=(-7)" in message and "nothing was written" in message
+    assert _schema() == before
+    assert not ArticleActor.objects.filter(actor_id=-7).exists()
 
 
 @pytest.mark.postgres
