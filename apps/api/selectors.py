@@ -7,10 +7,22 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    CharField,
+    DateField,
+    Exists,
+    F,
+    Field,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from rest_framework.fields import DateTimeField
@@ -20,7 +32,7 @@ from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 from apps.api.urns import urn
 from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
-from apps.core.models import ImageRights, NewsImage
+from apps.core.models import ImageRights, NewsImage, NewsRendition
 from apps.core.public_urls import absolute_url, page_url
 from apps.core.safe_links import drop_unsafe_links, is_safe_href
 from apps.core.selectors import publicly_visible_pages
@@ -207,6 +219,122 @@ def body_text(body_html: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(strip_tags(spaced))).strip()
 
 
+_KINDS = ("byline", "correction", "actor", "event", "place")
+
+
+def _null(output_field: Field) -> Cast:
+    return Cast(Value(None), output_field=output_field)
+
+
+_COLUMNS = (
+    "what",
+    "owner",
+    "rank",
+    "weight",
+    "tag_role",
+    "record",
+    "label",
+    "handle",
+    "sort",
+    "land",
+    "qid",
+    "day",
+)
+
+
+def _child_rows(ids: list[int]) -> list[tuple]:
+    """Bylines, corrections and public actor, event and place tags of these pages in one query
+    (UNION ALL of values, not model instances), in each list's display order.
+
+    Rows: (kind, page_id, rank, relevance, role, record id, name or text, slug, job title or kind,
+    country, QID, correction date). Five queries folded into one (docs/adr/0016).
+    """
+
+    def rows(qs, kind: str, **columns):
+        # Typed NULLs: PostgreSQL resolves a UNION column from its first branches, and two bare
+        # NULLs make it text, which a later float or date then cannot join.
+        defaults = {name: _null(CharField()) for name in _COLUMNS[2:]}
+        defaults.update(rank=_null(IntegerField()), weight=_null(FloatField()), record=_null(IntegerField()))
+        defaults.update(day=_null(DateField()))
+        defaults.update(columns)
+        return (
+            qs.filter(page_id__in=ids)
+            .order_by()
+            .annotate(what=Value(kind, output_field=CharField()), owner=F("page_id"), **defaults)
+            .values_list(*_COLUMNS)
+        )
+
+    def tag(qs, kind: str, name: str, tag_kind: str, **columns):
+        return rows(
+            qs,
+            kind,
+            rank=F("pk"),
+            weight=F("relevance"),
+            tag_role=F("role"),
+            record=F(f"{kind}_id"),
+            label=F(f"{kind}__{name}"),
+            handle=F(f"{kind}__slug"),
+            sort=F(f"{kind}__{tag_kind}"),
+            **columns,
+        )
+
+    union = rows(
+        ArticleByline.objects.all(),
+        "byline",
+        rank=F("sort_order"),
+        label=F("author__name"),
+        handle=F("author__slug"),
+        sort=F("author__job_title"),
+    ).union(
+        rows(
+            ArticleCorrection.objects.all(),
+            "correction",
+            rank=F("sort_order"),
+            label=F("text"),
+            day=F("date"),
+        ),
+        tag(
+            public_actor_tags(),
+            "actor",
+            "name",
+            "kind",
+            land=F("actor__country"),
+            qid=F("actor__wikidata_qid"),
+        ),
+        tag(public_event_tags(), "event", "title", "event_type"),
+        tag(public_place_tags(), "place", "name", "kind", land=F("place__country")),
+        all=True,
+    )
+
+    def order(row: tuple) -> tuple:
+        kind, _, rank, relevance, role, *_, day = row
+        if kind in {"byline", "correction"}:  # sort_order (NULL last, as PostgreSQL), then date
+            return (_KINDS.index(kind), rank is None, rank or 0, "", 0.0, day or date.min)
+        return (_KINDS.index(kind), False, 0, role, -relevance, date.min, rank)  # role, -relevance, pk
+
+    return sorted(union, key=order)
+
+
+def _syndicable_images(image_ids: set[int]) -> dict[int, NewsImage]:
+    """The images partners may have (never rights-restricted ones), each with its RENDITION
+    attached: one query through the rendition table (each image comes with its renditions), and a
+    second only for images never rendered at that size (get_rendition creates those)."""
+    syndicable = NewsImage.objects.filter(pk__in=image_ids).exclude(rights=ImageRights.RESTRICTED)
+    images: dict[int, NewsImage] = {}
+    for rendition in NewsRendition.objects.filter(image__in=syndicable, filter_spec=RENDITION).select_related(
+        "image"
+    ):
+        # Wagtail's get_rendition picks the focal-point match from this list, with no query.
+        image = images.setdefault(rendition.image_id, rendition.image)
+        image.__dict__.setdefault("prefetched_renditions", []).append(rendition)
+    missing = image_ids - images.keys()
+    if missing:
+        images.update(
+            {image.pk: image for image in syndicable.filter(pk__in=missing).prefetch_renditions(RENDITION)}
+        )
+    return images
+
+
 def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet[ArticlePage]) -> None:
     """Load bylines, corrections, public tags, syndicable images and body for all `articles` at once.
 
@@ -218,47 +346,29 @@ def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet
     ids = [article.pk for article in articles]
     reps = {article.pk: Representation() for article in articles}
 
-    for byline in (
-        ArticleByline.objects.filter(page_id__in=ids).select_related("author").order_by("sort_order")
-    ):
-        author = byline.author
-        reps[byline.page_id].bylines.append(
-            {"name": author.name, "slug": author.slug, "job_title": author.job_title}
-        )
-    for correction in ArticleCorrection.objects.filter(page_id__in=ids).order_by("sort_order", "date"):
-        reps[correction.page_id].corrections.append({"date": correction.date, "text": correction.text})
-
-    # Tags as values, not model instances: Actor, Event and Place are ClusterableModels, whose
-    # __init__ cost 35 ms for the ~240 actors of a 20-article page (docs/adr/0016).
-    order = ("role", "-relevance", "pk")
-    tag_sources = (
-        (
-            "actor",
-            public_actor_tags(),
-            {"name": "name", "kind": "kind", "country": "country", "wikidata_qid": "wikidata_qid"},
-        ),
-        ("event", public_event_tags(), {"name": "title", "kind": "event_type"}),
-        ("place", public_place_tags(), {"name": "name", "kind": "kind", "country": "country"}),
-    )
-    for tag_type, tags, extra in tag_sources:
-        columns = {name: f"{tag_type}__{column}" for name, column in extra.items()}
-        rows = tags.filter(page_id__in=ids).order_by(*order)
-        for row in rows.values(
-            "page_id", "role", "relevance", f"{tag_type}_id", f"{tag_type}__slug", *columns.values()
-        ):
-            record_id = row[f"{tag_type}_id"]
+    for kind, page_id, _, relevance, role, record_id, name, slug, sort, country, qid, day in _child_rows(ids):
+        rep = reps[page_id]
+        if kind == "byline":
+            rep.bylines.append({"name": name, "slug": slug, "job_title": sort})
+        elif kind == "correction":
+            rep.corrections.append({"date": day, "text": name})
+        else:
             entry = {
-                "type": tag_type,
+                "type": kind,
                 "id": record_id,
-                "uri": urn(tag_type, record_id),
-                "slug": row[f"{tag_type}__slug"],
-                "role": row["role"],
-                "relevance": row["relevance"],
+                "uri": urn(kind, record_id),
+                "slug": slug,
+                "role": role,
+                "relevance": relevance,
+                "name": name,
+                "kind": sort,
             }
-            for name, column in columns.items():
-                # Empty country and QID are "unknown" in the output, as before.
-                entry[name] = row[column] or None if name in {"country", "wikidata_qid"} else row[column]
-            reps[row["page_id"]].tags.append(entry)
+            # Empty country and QID are "unknown" in the output, as before; events have neither.
+            if kind != "event":
+                entry["country"] = country or None
+            if kind == "actor":
+                entry["wikidata_qid"] = qid or None
+            rep.tags.append(entry)
 
     # Images: hero plus body image blocks, in one query (and one for their renditions).
     bodies = {article.pk: list(article.body.raw_data) for article in articles}
@@ -271,10 +381,7 @@ def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet
                 image_ids.add(value["image"])
             elif block.get("type") == "related_article" and isinstance(value, dict) and value.get("article"):
                 related_ids.add(value["article"])
-    images: dict[int, NewsImage] = {}
-    if image_ids:
-        syndicable = NewsImage.objects.filter(pk__in=image_ids).exclude(rights=ImageRights.RESTRICTED)
-        images = {image.pk: image for image in syndicable.prefetch_renditions(RENDITION)}
+    images = _syndicable_images(image_ids) if image_ids else {}
     # Page links in rich text and related-article blocks: one query for both. A link survives only
     # if its target is publicly visible (never a restricted, expired or draft page); a related
     # article is shown only if the partner may see it.

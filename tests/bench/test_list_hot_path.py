@@ -7,21 +7,43 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.api.factories import ActorFactory, ArticlePageFactory, PlaceFactory, tags
+from tests.api.factories import (
+    ActorFactory,
+    ArticlePageFactory,
+    EventFactory,
+    PlaceFactory,
+    make_image,
+    paragraph,
+    tags,
+)
 
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/articles/"
-# Key lookup, validators, page, bylines, corrections, actor/event/place tags: auth included.
+# Auth included: key lookup, validators, page, then what the representation reads from other rows.
 LIST_BUDGET = 8
 
 
 @pytest.fixture
 def tagged(desk, sahel):
+    """Articles with every kind of tag, a hero image, a body image, a page link and a related
+    article: everything the representation loads from other rows."""
     actors = [ActorFactory() for _ in range(4)]
-    place = PlaceFactory()
+    place, event = PlaceFactory(), EventFactory()
+    hero, inline = make_image("Hero at the border"), make_image("Convoy on the road")
+    linked = ArticlePageFactory(parent=sahel, title="Earlier border story")
     return [
-        ArticlePageFactory(parent=sahel, title=f"Border story {n}", **tags(actors=actors, places=[place]))
+        ArticlePageFactory(
+            parent=sahel,
+            title=f"Border story {n}",
+            hero_image=hero,
+            body=[
+                paragraph(f'The convoy <a linktype="page" id="{linked.pk}">crossed</a> at dawn ({n}).'),
+                ("image", {"image": inline, "caption": "", "credit": ""}),
+                ("related_article", {"article": linked, "label": "Earlier"}),
+            ],
+            **tags(actors=actors, events=[event], places=[place]),
+        )
         for n in range(7)
     ]
 
@@ -39,6 +61,11 @@ def test_list_queries_are_constant_between_page_sizes_5_and_100(api, tagged):
     large = _queries(api, f"{URL}?page_size=100")
     print(f"QUERYCOUNT api list: page_size=5 {len(small)}, page_size=100 {len(large)}")
     assert len(small) == len(large) <= LIST_BUDGET
+    article = api.get(f"{URL}?page_size=100").json()["results"][0]
+    # The fixture's inputs all reached the output, so the count covers their queries.
+    assert {image["role"] for image in article["images"]} == {"hero", "body"}
+    assert {tag["type"] for tag in article["tags"]} == {"actor", "event", "place"}
+    assert "/earlier-border-story/" in article["body_html"] and 'class="related"' in article["body_html"]
 
 
 def test_a_deep_page_costs_what_the_first_page_costs(api, tagged):
