@@ -48,7 +48,7 @@ from django.utils import timezone  # noqa: E402
 from wagtail.models import Revision  # noqa: E402
 
 from apps.api.pagination import Cursor, encode_cursor  # noqa: E402
-from apps.articles.models import ArticleActor, ArticlePage  # noqa: E402
+from apps.articles.models import ArticleActor, ArticleEvent, ArticlePage, ArticlePlace  # noqa: E402
 from apps.changes.models import ChangeCounter  # noqa: E402
 from apps.corpus.generator import corpus_sections  # noqa: E402
 from apps.partners.models import ApiKey, Partner, RateTier  # noqa: E402
@@ -144,16 +144,18 @@ def bench_editor():
 
 
 def _admin_articles(visible) -> tuple[int, int]:
-    """The visible articles with the fewest and the most tags and body blocks (admin queries must
-    not depend on them)."""
-    sized = visible.annotate(
-        n_tags=Count("actor_tags", distinct=True)
-        + Count("event_tags", distinct=True)
-        + Count("place_tags", distinct=True)
-    ).order_by()
-    few = sized.order_by("n_tags", "page_ptr_id").values_list("pk", flat=True).first()
-    many = sized.order_by("-n_tags", "page_ptr_id").values_list("pk", flat=True).first()
-    return few, many
+    """Among the 2,000 newest visible articles, the one with the fewest and the one with the most
+    tags (admin queries must not depend on them). One count per tag table, not a join of the three
+    (which multiplies the rows)."""
+    ids = list(visible.values_list("pk", flat=True)[:2000])
+    tags = dict.fromkeys(ids, 0)
+    for model in (ArticleActor, ArticleEvent, ArticlePlace):
+        for page_id, n in (
+            model.objects.filter(page_id__in=ids).values_list("page_id").annotate(n=Count("id"))
+        ):
+            tags[page_id] += n
+    ranked = sorted(ids, key=lambda pk: (tags[pk], pk))
+    return ranked[0], ranked[-1]
 
 
 def build_context(partner: Partner) -> dict[str, Any]:
@@ -389,9 +391,14 @@ def stage1(
     bodies: dict[tuple[str, str], bytes] = {}
     failures: list[str] = []
 
-    # Warm-up: one untimed request per pair, its queries counted and its body kept for the ids.
+    # Warm-up: an untimed request per pair, its queries counted and its body kept for the ids.
+    # Ours and the floor go first and twice (the first request of a process pays one-off lookups);
+    # Wagtail's peers, slow, once after them, when those caches are warm.
+    pairs.sort(key=lambda pair: pair[1] in WAGTAIL)
     for scenario, peer in pairs:
         call = table[scenario][peer]
+        if peer not in WAGTAIL:
+            run(scenario, peer, call)
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             status, body = run(scenario, peer, call)
