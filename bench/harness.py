@@ -52,7 +52,7 @@ from apps.articles.models import ArticleActor, ArticleEvent, ArticlePage, Articl
 from apps.changes.models import ChangeCounter  # noqa: E402
 from apps.corpus.generator import corpus_sections  # noqa: E402
 from apps.partners.models import ApiKey, Partner, RateTier  # noqa: E402
-from apps.partners.selectors import entitled_section_ids, partner_articles  # noqa: E402
+from apps.partners.selectors import entitled_section_ids  # noqa: E402
 from apps.partners.services import create_api_key  # noqa: E402
 from apps.registry.models import Actor, ActorRelation  # noqa: E402
 from bench import floor  # noqa: E402
@@ -143,11 +143,10 @@ def bench_editor():
     return user
 
 
-def _admin_articles(visible) -> tuple[int, int]:
-    """Among the 2,000 newest visible articles, the one with the fewest and the one with the most
+def _admin_articles(ids: list[int]) -> tuple[int, int]:
+    """Among `ids` (the 2,000 newest visible articles), the one with the fewest and the one with the most
     tags (admin queries must not depend on them). One count per tag table, not a join of the three
     (which multiplies the rows)."""
-    ids = list(visible.values_list("pk", flat=True)[:2000])
     tags = dict.fromkeys(ids, 0)
     for model in (ArticleActor, ArticleEvent, ArticlePlace):
         for page_id, n in (
@@ -160,10 +159,20 @@ def _admin_articles(visible) -> tuple[int, int]:
 
 def build_context(partner: Partner) -> dict[str, Any]:
     """The ids every peer is asked for: the same section, actors, dates, position and article."""
-    visible = partner_articles(partner).order_by("-published_at", "-page_ptr_id")
-    total = visible.count()
+    # Every visible article's position, newest first, in one statement with the floor's visibility
+    # rule (the ORM's count and offset took 50 s each at 100k on a loaded machine; this 13 s). That
+    # ours sees the same rows is checked by the ids of the deep and detail pages.
+    sections = entitled_section_ids(partner)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.published_at, a.page_ptr_id FROM articles_articlepage a JOIN wagtailcore_page p"  # noqa: S608
+            f" ON p.id = a.page_ptr_id WHERE {floor._VISIBLE} ORDER BY a.published_at DESC, a.page_ptr_id DESC",
+            {"sections": sections},
+        )
+        rows = cursor.fetchall()
+    total = len(rows)
     deep_offset = min(80_000, int(total * 0.8))
-    deep = visible.values_list("published_at", "page_ptr_id")[deep_offset]
+    deep = rows[deep_offset]
     section = corpus_sections()[1]
     # The two most tagged public actors (the head of the Zipf curve).
     popular = list(
@@ -187,12 +196,11 @@ def build_context(partner: Partner) -> dict[str, Any]:
         .values_list("start", flat=True)
         .last()
     ) or timezone.localdate()
-    newest = visible.values_list("published_at", flat=True).first()
-    detail = visible.values_list("pk", flat=True)[100]
-    few, many = _admin_articles(visible)
+    newest, detail = rows[0][0], rows[100][1]
+    few, many = _admin_articles([pk for _, pk in rows[:2000]])
     head = ChangeCounter.objects.get(pk=1).value
     return {
-        "sections": entitled_section_ids(partner),
+        "sections": sections,
         "partner": partner.pk,
         "limit": PAGE,
         "section": section.pk,
