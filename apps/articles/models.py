@@ -15,6 +15,7 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
+from modelcluster.models import get_all_child_relations, model_from_serializable_data
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -25,7 +26,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from apps.articles.blocks import ArticleBodyBlock
@@ -263,18 +264,50 @@ class ArticlePage(Page):
             obj.updated_at = self.updated_at
         return obj
 
+    @classmethod
+    def from_serializable_data(cls, data: dict, check_fks: bool = True, strict_fks: bool = False):
+        # A revision's children (bylines, corrections, tags) are checked by modelcluster with
+        # one query per foreign key per row, the page itself included: ~2 queries per tag on
+        # every editor load, several times per draft save. Check each target model once.
+        if not check_fks:
+            return super().from_serializable_data(data, check_fks, strict_fks)
+        relations = {name: model for name, model in _child_models(cls) if name in data}
+        page_data = {key: value for key, value in data.items() if key not in relations}
+        obj = super().from_serializable_data(page_data, check_fks, strict_fks)
+        if obj is not None:
+            for name, model in relations.items():
+                rows = _rows_with_existing_targets(model, data[name])
+                setattr(
+                    obj, name, [model_from_serializable_data(model, row, check_fks=False) for row in rows]
+                )
+        return obj
+
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any):
         # selectors import this module's models, so the page reaches them at call time.
         from apps.articles.selectors import visible_article_for_serving
 
         # Wagtail routes on `live` alone and ignores expire_at; the visibility rule decides.
         # View restrictions were already enforced by Wagtail's before_serve_page hook.
-        visible = visible_article_for_serving(self, now=timezone.now())
-        if visible is None:
-            raise Http404
-        # Reuse the section and dateline fetched with the check (two queries fewer per view).
-        self.section, self.dateline = visible.section, visible.dateline
+        if not getattr(self, "checked_visible", False):  # set by selectors.article_for_serving
+            visible = visible_article_for_serving(self, now=timezone.now())
+            if visible is None:
+                raise Http404
+            # Reuse the section and dateline fetched with the check (two queries fewer per view).
+            self.section, self.dateline = visible.section, visible.dateline
         return super().serve(request, *args, **kwargs)
+
+    def get_view_restrictions(self):
+        # The serving query already asked whether a restriction covers this page's path
+        # (selectors.article_for_serving): Wagtail would ask again in two queries. An alias
+        # takes its source's restrictions, which only Wagtail's own lookup follows.
+        if (
+            getattr(self, "is_view_restricted", None) is False
+            and self.alias_of_id is None
+            and self.section is not None
+            and self.section.alias_of_id is None
+        ):
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict:
         from apps.articles import selectors  # selectors import this module (see serve)
@@ -293,6 +326,45 @@ class ArticlePage(Page):
     @property
     def is_syndicable(self) -> bool:
         return self.syndication_rights == SyndicationRights.OWN
+
+
+def _child_models(cls) -> list[tuple[str, type[models.Model]]]:
+    """This app's ParentalKey children of ``cls`` (bylines, corrections, tags), by accessor."""
+    return [
+        (rel.get_accessor_name(), rel.related_model)
+        for rel in get_all_child_relations(cls)
+        if rel.related_model._meta.app_label == "articles"
+    ]
+
+
+def _rows_with_existing_targets(model: type[models.Model], rows: list[dict]) -> list[dict]:
+    """modelcluster's rules for a child row whose foreign key points at a deleted record
+    (CASCADE: the row is dropped; SET_NULL: the key is cleared; DO_NOTHING: kept as is), with
+    one query per foreign key instead of one per row."""
+    for field in model._meta.concrete_fields:
+        if not field.many_to_one or isinstance(field, ParentalKey):
+            continue  # the parent is the page being built
+        target = field.target_field
+        wanted = {target.to_python(row[field.name]) for row in rows if row.get(field.name) is not None}
+        if not wanted:
+            continue
+        found = set(
+            field.related_model._default_manager.filter(**{f"{target.name}__in": wanted}).values_list(
+                target.name, flat=True
+            )
+        )
+        on_delete = field.remote_field.on_delete
+        kept = []
+        for row in rows:
+            value = row.get(field.name)
+            if value is None or target.to_python(value) in found or on_delete is models.DO_NOTHING:
+                kept.append(row)
+            elif on_delete is models.SET_NULL:
+                kept.append({**row, field.name: None})
+            elif on_delete is not models.CASCADE:
+                raise ValueError(f"{model.__name__}.{field.name} points at a deleted record")
+        rows = kept
+    return rows
 
 
 class ArticleByline(Orderable):

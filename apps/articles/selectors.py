@@ -6,12 +6,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models import CharField, F, Prefetch, QuerySet, Value, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -53,17 +55,41 @@ def visible_article_for_serving(page: ArticlePage, *, now: datetime | None = Non
     )
 
 
+def article_for_serving(*, site_root: Page, path: str, now: datetime | None = None) -> ArticlePage | None:
+    """The article at ``path`` under the site root ("sahel/story/"), if the rule lets it be
+    served, with its section, dateline and hero image and whether a view restriction covers
+    it: one query where Wagtail's tree walk takes five (a child and its specific row per level).
+    """
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    page = (
+        visible_articles(now=now, include_restricted=True)
+        .select_related("section", "dateline", "hero_image")
+        .annotate(is_view_restricted=view_restricted())
+        # slug is indexed; url_path (not indexed) pins the one page at this address.
+        .filter(slug=slug, url_path=f"{site_root.url_path}{path}")
+        .first()
+    )
+    if page is not None:
+        page.checked_visible = True  # ArticlePage.serve need not ask again
+    return page
+
+
 def newest_first(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     return qs.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
+def _bylines() -> Prefetch:
+    return Prefetch("bylines", queryset=ArticleByline.objects.select_related("author"))
+
+
+def for_teasers(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """A teaser's article row with its section and hero image; bylines are prefetched apart."""
+    return qs.defer_streamfields().select_related("section", "hero_image")
+
+
 def for_listing(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     """What a teaser needs (section, hero image, bylines) in a fixed number of queries."""
-    return (
-        qs.defer_streamfields()
-        .select_related("section", "hero_image")
-        .prefetch_related(Prefetch("bylines", queryset=ArticleByline.objects.select_related("author")))
-    )
+    return for_teasers(qs).prefetch_related(_bylines())
 
 
 def latest_articles(*, now: datetime | None = None, limit: int = 10) -> list[ArticlePage]:
@@ -129,8 +155,6 @@ def search_articles(*, query: str, now: datetime | None = None):
 def article_page_context(page: ArticlePage, *, request: HttpRequest | None = None) -> dict:
     """Everything the article template shows, in a number of queries independent of its size."""
     now = timezone.now()
-    bylines = list(page.bylines.select_related("author"))
-    corrections = list(page.corrections.all())
     related_ids = [
         block.value["article"].pk
         for block in page.body
@@ -141,16 +165,20 @@ def article_page_context(page: ArticlePage, *, request: HttpRequest | None = Non
         if related_ids
         else set()
     )
-    more = list(
-        for_listing(newest_first(visible_articles(now=now, sections=[page.section_id]).exclude(pk=page.pk)))[
-            :3
-        ]
+    more = (
+        list(
+            for_teasers(
+                newest_first(visible_articles(now=now, sections=[page.section_id]).exclude(pk=page.pk))
+            )[:3]
+        )
         if page.section_id
         else []
     )
+    # The page's bylines and its teasers' in one query.
+    prefetch_related_objects([page, *more], _bylines())
     context = {
-        "bylines": bylines,
-        "corrections": corrections,
+        "bylines": list(page.bylines.all()),
+        "corrections": list(page.corrections.all()),
         "visible_related_ids": visible_related,
         "more_in_section": more,
     }
@@ -173,22 +201,61 @@ def public_place_tags() -> QuerySet[ArticlePlace]:
     return ArticlePlace.objects.filter(confirmed=True, place__in=public_places())
 
 
-_TAG_ORDER = ("-role", "-relevance", "pk")  # "subject" before "mentioned"
+@dataclass(frozen=True)
+class PublicTag:
+    """A public tag as the article page shows it, as plain values: Actor, Event and Place are
+    ClusterableModels, costly to build for a chip and a JSON-LD entry."""
+
+    kind: str  # "actor", "event" or "place": the registry page it links to
+    role: str
+    name: str
+    slug: str
+    actor_kind: str  # "person", "state"... for actors, "" otherwise
+    wikidata_qid: str
+
+    @property
+    def url(self) -> str:
+        return reverse(f"registry:{self.kind}_detail", kwargs={"slug": self.slug})
 
 
-def public_tags_for_page(page: ArticlePage) -> dict[str, list]:
-    """The page's public tags from the tables, i.e. as of its live revision (one query each)."""
-    return {
-        "actor_tags": list(
-            public_actor_tags().filter(page=page).select_related("actor").order_by(*_TAG_ORDER)
-        ),
-        "event_tags": list(
-            public_event_tags().filter(page=page).select_related("event").order_by(*_TAG_ORDER)
-        ),
-        "place_tags": list(
-            public_place_tags().filter(page=page).select_related("place").order_by(*_TAG_ORDER)
-        ),
-    }
+_TAG_FIELDS = ("tag_kind", "role", "tag_name", "tag_slug", "tag_actor_kind", "tag_qid", "relevance", "pk")
+
+
+def _tag_rows(tags: QuerySet, kind: str, *, name: str, actor_kind: str = "", qid: str = "") -> QuerySet:
+    def text(value: str):
+        return F(value) if value else Value("", output_field=CharField())
+
+    return tags.annotate(
+        tag_kind=Value(kind, output_field=CharField()),
+        tag_name=F(f"{kind}__{name}"),
+        tag_slug=F(f"{kind}__slug"),
+        tag_actor_kind=text(actor_kind),
+        tag_qid=text(qid),
+    ).values_list(*_TAG_FIELDS)
+
+
+def public_tags_for_page(page: ArticlePage) -> dict[str, list[PublicTag]]:
+    """The page's public tags from the tables, i.e. as of its live revision, subjects first
+    then by relevance: the three kinds in one query (UNION ALL of values)."""
+    rows = (
+        _tag_rows(
+            public_actor_tags().filter(page=page),
+            "actor",
+            name="name",
+            actor_kind="actor__kind",
+            qid="actor__wikidata_qid",
+        )
+        .union(
+            _tag_rows(public_event_tags().filter(page=page), "event", name="title"),
+            _tag_rows(public_place_tags().filter(page=page), "place", name="name"),
+            all=True,
+        )
+        .order_by("-role", "-relevance", "pk")  # "subject" before "mentioned"
+    )
+    tags: dict[str, list[PublicTag]] = {"actor_tags": [], "event_tags": [], "place_tags": []}
+    for kind, role, name, slug, actor_kind, qid, _relevance, _pk in rows:
+        tags[f"{kind}_tags"].append(PublicTag(kind, role, name, slug, actor_kind, qid))
+    return tags
 
 
 def articles_about_actor(*, actor: Actor, now: datetime | None = None) -> QuerySet[ArticlePage]:

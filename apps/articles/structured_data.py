@@ -35,15 +35,10 @@ def _hero_image_url(page: ArticlePage, request: HttpRequest | None) -> str | Non
     return absolute_url(page.hero_image.get_rendition("fill-1200x630").url)
 
 
-def _thing(record: Any, schema_type: str, request: HttpRequest | None) -> dict:
-    name = getattr(record, "name", None) or getattr(record, "title", "")
-    data: dict[str, Any] = {"@type": schema_type, "name": name}
-    url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else None
-    if url:
-        data["url"] = absolute_url(url)
-    qid = getattr(record, "wikidata_qid", "")
-    if qid:
-        data["sameAs"] = f"https://www.wikidata.org/wiki/{qid}"
+def _thing(tag: Any, schema_type: str) -> dict:
+    data: dict[str, Any] = {"@type": schema_type, "name": tag.name, "url": absolute_url(tag.url)}
+    if tag.wikidata_qid:
+        data["sameAs"] = f"https://www.wikidata.org/wiki/{tag.wikidata_qid}"
     return data
 
 
@@ -77,12 +72,11 @@ def news_article_data(
         data["image"] = [image]
     about, mentions = [], []
     for tags, schema_type in ((actor_tags, "Thing"), (event_tags, "Event"), (place_tags, "Place")):
-        for tag in tags or []:
-            record = tag.record
+        for tag in tags or []:  # selectors.PublicTag
             kind = schema_type
             if schema_type == "Thing":
-                kind = "Person" if getattr(record, "kind", "") == "person" else "Organization"
-            (about if tag.role == TagRole.SUBJECT else mentions).append(_thing(record, kind, request))
+                kind = "Person" if tag.actor_kind == "person" else "Organization"
+            (about if tag.role == TagRole.SUBJECT else mentions).append(_thing(tag, kind))
     if about:
         data["about"] = about
     if mentions:

@@ -8,8 +8,16 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from wagtail.models import Site
+from wagtail.url_routing import RouteResult
+from wagtail.views import serve as wagtail_serve
 
-from apps.articles.selectors import articles_about_actor, articles_about_event, search_articles
+from apps.articles.selectors import (
+    article_for_serving,
+    articles_about_actor,
+    articles_about_event,
+    search_articles,
+)
 from apps.registry.models import Actor, Event
 
 RESULTS_PER_PAGE = 20
@@ -24,6 +32,18 @@ def search(request: HttpRequest) -> HttpResponse:
         results_page = paginator.get_page(request.GET.get("page"))
     context = {"query": query, "results": results_page, "query_string": "&" + urlencode({"q": query})}
     return TemplateResponse(request, "articles/search.html", context)
+
+
+def serve_article(request: HttpRequest, path: str) -> HttpResponse:
+    """An article's address ("<section>/<story>/"), found in one query and handed to Wagtail's
+    own serve view (its hooks, view restrictions, the page's serve()). Anything else at such an
+    address (a draft, a 404) goes through Wagtail's usual tree walk."""
+    site = Site.find_for_request(request)
+    page = article_for_serving(site_root=site.root_page, path=path) if site else None
+    if page is not None:
+        # Wagtail's serve view takes the route from here when it is set (Page.route_for_request).
+        request._wagtail_route_for_request = RouteResult(page)
+    return wagtail_serve(request, path)
 
 
 # Sections on the registry's actor and event pages (registered in wagtail_hooks.py).
