@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from apps.api import registry_serializers as rs
 from apps.api.fields import FIELDS_PARAM, fields_param, wants
+from apps.api.filters import tagged_page_ids
 from apps.api.params import Param, parse_choice
 from apps.api.registry_filters import (
     ACTOR_FILTER_PARAMS,
@@ -36,7 +37,7 @@ from apps.api.selectors import partner_articles
 from apps.api.serializers import paginated
 from apps.api.urns import urn
 from apps.api.views import PAGE_PARAMS, PartnerAPIView, problem_responses
-from apps.articles.selectors import tagged_with
+from apps.articles.selectors import newest_first, public_actor_tags, public_event_tags, tagged_with
 from apps.core.public_urls import page_url
 from apps.extraction import exports
 from apps.partners.models import Partner
@@ -54,10 +55,16 @@ class Attached:
 
 
 def tagged_articles(partner: Partner, **record: Any) -> list[dict[str, Any]]:
-    """The newest articles tagged with the actor or event that this partner may see."""
-    rows = tagged_with(partner_articles(partner), **record).only(
-        "id", "title", "url_path", "path", "depth", "published_at"
-    )[:ARTICLES_PER_RECORD]
+    """The newest articles tagged with the actor or event that this partner may see. A record
+    with few tags gives its page ids to the page query (FEW_TAGGED: apps/api/filters.py)."""
+    articles = partner_articles(partner)
+    tags = (public_actor_tags() if "actor" in record else public_event_tags()).filter(**record)
+    pages = tagged_page_ids(tags)
+    if pages is None:
+        articles = tagged_with(articles, **record)
+    else:
+        articles = newest_first(articles.filter(pk__in=pages))
+    rows = articles.only("id", "title", "url_path", "path", "depth", "published_at")[:ARTICLES_PER_RECORD]
     return [
         {
             "id": page.pk,
