@@ -145,7 +145,8 @@ def partner_changes(
     )
     more = len(rows) > limit
     rows = rows[:limit]
-    entries = [entry for row in rows if (entry := entry_for(row, section_ids=set(sections))) is not None]
+    entitled = set(sections)
+    entries = [entry for row in rows if (entry := entry_for(row, section_ids=entitled)) is not None]
     upserted = {
         e.object_id for e in entries if e.object_type == ObjectType.ARTICLE and e.action == Action.UPSERT
     }
