@@ -155,6 +155,27 @@ def test_a_dangling_row_fails_the_rebuild_with_one_line_and_keeps_the_schema(des
 
 
 @pytest.mark.postgres
+def test_the_written_search_vectors_are_the_ones_postgresql_computes(corpus):
+    from modelsearch.backends.database.postgres.weights import get_weight
+
+    entries = IndexEntry.objects.filter(
+        object_id__in=[str(pk) for pk in ArticlePage.objects.values_list("pk", flat=True)]
+    )
+    assert entries.count() >= corpus.counts["articles"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT count(*) FILTER (WHERE title <> setweight(to_tsvector('english', title_text), %s)
+                OR autocomplete <> setweight(to_tsvector('simple', title_text), 'D')
+                OR body <> setweight(to_tsvector('english', body_text), %s)), count(*)
+            FROM {IndexEntry._meta.db_table} WHERE id = ANY(%s)
+            """,  # noqa: S608 - table from the model
+            [get_weight(2), get_weight(1), list(entries.values_list("id", flat=True))],
+        )
+        assert cursor.fetchone() == (0, entries.count())
+
+
+@pytest.mark.postgres
 def test_a_second_run_is_refused_with_one_clear_line(corpus):
     with pytest.raises(CommandError, match="already in this database"):
         call_command("generate_corpus", "--articles", "5", "--actors", "2", "--events", "0", "--no-progress")
