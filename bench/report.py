@@ -316,7 +316,9 @@ def write_report(results: dict[str, Any], *, stem: str, out: Path, report: Path)
         f"- Budget: {budget.get('rounds', results.get('rounds'))} interleaved rounds for ours and the floor, "
         f"{budget.get('wagtail_rounds', '-')} for Wagtail v2/v3 (statement timeout "
         f"{budget.get('wagtail_statement_timeout_s', '-')} s), at most "
-        f"{budget.get('seconds_per_scenario_and_peer', '-')} s per scenario and peer: the samples column says "
+        f"{budget.get('seconds_per_scenario_and_peer', '-')} s per scenario and peer "
+        f"({budget.get('wagtail_seconds_per_scenario', '-')} s for Wagtail's; ours' statement timeout "
+        f"{budget.get('ours_statement_timeout_s', '-')} s): the samples column says "
         'how many each got ("budget": stopped by the time cap).',
         f"- Wall time without corpus generation: {results.get('wall_s', '-')} s "
         f"(stage 1 and the query checks {results.get('stage1_s', '-')} s). "
