@@ -95,6 +95,20 @@ def desk(db):
 
 
 @pytest.fixture(autouse=True)
+def _no_reference_index(request):
+    """Wagtail's reference index (the admin's "Usage" counts) is rebuilt inline on every page,
+    revision and image save: a third of what creating an article costs in a test, and nothing of
+    ours reads it. Tests marked `reference_index` keep it; the live server's thread always does."""
+    if request.node.get_closest_marker("reference_index"):
+        yield
+        return
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    with disable_reference_index_auto_update():
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Throttle windows, usage counters and Wagtail's site root paths live in the cache; tests
     # must not share them.
