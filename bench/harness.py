@@ -650,7 +650,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--wagtail-rounds", type=int, default=5, help="timed rounds for Wagtail v2/v3")
+    parser.add_argument("--wagtail-rounds", type=int, default=2, help="timed rounds for Wagtail v2/v3")
     parser.add_argument("--budget", type=float, default=45.0, help="seconds per scenario and peer in stage 1")
     parser.add_argument("--wagtail-budget", type=float, default=30.0, help="seconds per scenario for v2/v3")
     parser.add_argument("--wagtail-timeout", type=float, default=30.0, help="statement timeout for v2/v3 (s)")

@@ -126,6 +126,7 @@ def targets(results: dict[str, Any]) -> list[str]:
     )
     http = results.get("stage2") or {}
     vs_floor = [r for r in (_http_ratio(http, s, "floor") for s in http if isinstance(http[s], dict)) if r]
+    bounded = any(isinstance(r, dict) and r.get("v2", {}).get("requests") == 0 for r in http.values())
     vs_v2 = [r for r in (_http_ratio(http, s, "v2") for s in http if isinstance(http[s], dict)) if r]
     rows.append(
         (
@@ -139,8 +140,10 @@ def targets(results: dict[str, Any]) -> list[str]:
         (
             "HTTP requests/s: ours ÷ Wagtail v2",
             "≥ 20",
-            f"worst {min(vs_v2) if vs_v2 else '-'}",
-            _verdict(min(vs_v2) if vs_v2 else None, 20, at_least=True),
+            f"worst {min(vs_v2) if vs_v2 else '-'} (a lower bound where v2 completed no request in its run)",
+            _verdict(min(vs_v2) if vs_v2 else None, 20, at_least=True)
+            if not bounded or (vs_v2 and min(vs_v2) >= 20)
+            else "inconclusive (a lower bound below 20: run wrk longer)",
         )
     )
     list_queries = [
@@ -198,8 +201,14 @@ def targets(results: dict[str, Any]) -> list[str]:
 
 
 def _http_ratio(http: dict[str, Any], scenario: str, other: str) -> float | None:
+    """ours ÷ other in requests/s. When the other completed no request in its wrk run (Wagtail v2
+    at 100k: a request takes longer than the run), its rate is below 1 per run, so ours * seconds
+    is a lower bound of the ratio, and that bound is what is returned."""
     ours = http.get(scenario, {}).get("ours", {}).get("requests_per_s")
-    base = http.get(scenario, {}).get(other, {}).get("requests_per_s")
+    row = http.get(scenario, {}).get(other, {})
+    base = row.get("requests_per_s")
+    if ours and not base and row.get("requests") == 0 and row.get("seconds"):
+        return round(ours * row["seconds"], 2)
     return round(ours / base, 2) if ours and base else None
 
 
@@ -291,7 +300,8 @@ def stage2_lines(stage2: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {scenario} | {f_.get('requests_per_s', '-')} | {o.get('requests_per_s', '-')} | "
             f"{v.get('requests_per_s', 'cannot express') if v else 'not run'} | "
-            f"{_http_ratio(stage2, scenario, 'floor') or '-'} | {_http_ratio(stage2, scenario, 'v2') or '-'} | "
+            f"{_http_ratio(stage2, scenario, 'floor') or '-'} | "
+            f"{('≥ ' if v and v.get('requests') == 0 else '') + str(_http_ratio(stage2, scenario, 'v2') or '-')} | "
             f"{f_.get('p50_ms', '-')} / {o.get('p50_ms', '-')} / {v.get('p50_ms', '-') if v else '-'} | "
             f"{o.get('non_2xx', '-')}, {o.get('timeouts', '-')}; {v.get('non_2xx', '-') if v else '-'}, "
             f"{v.get('timeouts', '-') if v else '-'} |"
