@@ -4,10 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
+
+
+class _IsAncestorPath(Func):
+    """(ancestor_path, ancestor_depth, path, depth): the first page is the second or one of its
+    ancestors, by treebeard path.
+
+    On PostgreSQL it is written as a lookup of the page's own few ancestor paths (one per level,
+    from `generate_series`), which the unique index on `path` answers per level. The portable
+    form, `path = substr(outer_path, 1, depth * steplen)`, has the restriction's own depth on
+    the right, so no index applies and every row of a listing scans every restriction: counting
+    the visible articles of the 100k corpus (1,012 restricted) took 14.4-16.8 s that way and
+    1.1 s this way (docs/adr/0016).
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def _compiled(self, compiler):
+        return [compiler.compile(expression) for expression in self.source_expressions]
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (ancestor, a), (ancestor_depth, b), (path, c), _depth = self._compiled(compiler)
+        return f"{ancestor} = substr({path}, 1, {ancestor_depth} * {Page.steplen})", (*a, *c, *b)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (ancestor, a), _ancestor_depth, (path, c), (depth, d) = self._compiled(compiler)
+        levels = f"SELECT substr({path}, 1, {Page.steplen} * level) FROM generate_series(1, {depth}) AS level"  # noqa: S608 - compiled column references
+        return f"{ancestor} = ANY(ARRAY({levels}))", (*a, *c, *d)
 
 
 def view_restricted() -> Exists:
@@ -18,7 +45,7 @@ def view_restricted() -> Exists:
     """
     return Exists(
         PageViewRestriction.objects.filter(
-            page__path=Substr(OuterRef("path"), 1, F("page__depth") * Page.steplen)
+            _IsAncestorPath(F("page__path"), F("page__depth"), OuterRef("path"), OuterRef("depth"))
         )
     )
 
