@@ -6,13 +6,9 @@ cached), then counted. The counts are the number itself, so an extra query anywh
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
-from apps.articles.models import ArticleActor, ArticleEvent, ArticlePlace
 from tests.api.factories import make_image
-from tests.articles.factories import ActorFactory, EventFactory, PlaceFactory
-from tests.factories import ArticlePageFactory, AuthorFactory, paragraph
+from tests.articles.page_costs import page_cost, tagged_article
+from tests.factories import ArticlePageFactory, paragraph
 
 # Site, article (section, dateline, hero image and view restrictions joined), bylines of the
 # page and its teasers, corrections, more in the section, tags (one UNION ALL), desk settings,
@@ -24,32 +20,10 @@ HERO_IMAGE_QUERIES = 0
 BODY_IMAGE_QUERIES = 1
 
 
-def _count(client, url: str) -> tuple[int, str]:
-    client.get(url)  # warm-up
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
-
-
-def _article(section, n_tags: int, title: str, **fields):
-    return ArticlePageFactory(
-        parent=section,
-        title=title,
-        authors=[AuthorFactory(), AuthorFactory()],
-        corrections=[("2025-04-04", "An earlier version misspelled a minister's name.")],
-        dateline=PlaceFactory(name="Bamako"),
-        actor_tags=[ArticleActor(actor=ActorFactory()) for _ in range(n_tags)],
-        event_tags=[ArticleEvent(event=EventFactory()) for _ in range(n_tags)],
-        place_tags=[ArticlePlace(place=PlaceFactory()) for _ in range(n_tags)],
-        **fields,
-    )
-
-
 def test_article_page_is_eight_queries_with_one_tag_or_twelve(client, sahel):
     ArticlePageFactory(parent=sahel, title="Earlier story in the section")  # a teaser below
-    few, _ = _count(client, _article(sahel, 1, "One tag of each kind").url)
-    many, html = _count(client, _article(sahel, 12, "Twelve tags of each kind").url)
+    few, _ = page_cost(client, tagged_article(sahel, 1, "One tag of each kind").url)
+    many, html = page_cost(client, tagged_article(sahel, 12, "Twelve tags of each kind").url)
 
     print(f"QUERYCOUNT article page: 1 tag={few}, 12 tags={many}")
     assert few == many == ARTICLE_PAGE_QUERIES
@@ -59,15 +33,15 @@ def test_article_page_is_eight_queries_with_one_tag_or_twelve(client, sahel):
 
 
 def test_article_page_with_hero_and_body_images(client, sahel):
-    plain, _ = _count(client, _article(sahel, 3, "No pictures at all").url)
-    hero, html = _count(client, _article(sahel, 3, "A picture on top", hero_image=make_image()).url)
+    plain, _ = page_cost(client, tagged_article(sahel, 3, "No pictures at all").url)
+    hero, html = page_cost(client, tagged_article(sahel, 3, "A picture on top", hero_image=make_image()).url)
     body = [
         paragraph("Delegates arrived in the morning."),
         ("image", {"image": make_image("Convoy at the border"), "caption": "", "credit": ""}),
         ("image", {"image": make_image("Ministers at the table"), "caption": "", "credit": ""}),
     ]
-    both, both_html = _count(
-        client, _article(sahel, 3, "Pictures everywhere", hero_image=make_image("Hall"), body=body).url
+    both, both_html = page_cost(
+        client, tagged_article(sahel, 3, "Pictures everywhere", hero_image=make_image("Hall"), body=body).url
     )
 
     print(f"QUERYCOUNT article page: no images={plain}, hero={hero}, hero and 2 body images={both}")

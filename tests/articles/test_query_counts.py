@@ -6,11 +6,9 @@ counts depend on test order; then the same page is measured with few and with ma
 
 from __future__ import annotations
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
-from apps.articles.models import ArticleActor, ArticleEvent, ArticlePlace
-from tests.articles.factories import ActorFactory, EventFactory, PlaceFactory
+from apps.articles.models import ArticleActor
+from tests.articles.factories import ActorFactory
+from tests.articles.page_costs import page_cost, tagged_article
 from tests.factories import ArticlePageFactory, AuthorFactory
 
 # What each page really costs (issue #15), asserted exactly so any extra query fails; the
@@ -22,30 +20,12 @@ ACTOR_PAGE_QUERIES = 9
 
 
 def _count(client, url: str) -> int:
-    client.get(url)  # warm-up
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
-def _tagged_article(section, n_tags: int, title: str):
-    actors = [ActorFactory() for _ in range(n_tags)]
-    return ArticlePageFactory(
-        parent=section,
-        title=title,
-        authors=[AuthorFactory(), AuthorFactory()],
-        corrections=[("2025-04-04", "An earlier version misspelled a minister's name.")],
-        dateline=PlaceFactory(name="Bamako"),
-        actor_tags=[ArticleActor(actor=actor) for actor in actors],
-        event_tags=[ArticleEvent(event=EventFactory()) for _ in range(n_tags)],
-        place_tags=[ArticlePlace(place=PlaceFactory()) for _ in range(n_tags)],
-    )
+    return page_cost(client, url)[0]
 
 
 def test_article_page_queries_do_not_grow_with_tags(client, sahel, django_assert_num_queries):
-    few = _tagged_article(sahel, 1, "One tag each on this story")
-    many = _tagged_article(sahel, 30, "Thirty tags each on this story")
+    few = tagged_article(sahel, 1, "One tag each on this story")
+    many = tagged_article(sahel, 30, "Thirty tags each on this story")
 
     few_count = _count(client, few.url)
     many_count = _count(client, many.url)
