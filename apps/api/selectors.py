@@ -45,17 +45,9 @@ RENDITION = "max-1600x1600"
 def partner_articles(
     partner: Partner, *, now: datetime | None = None, section_ids: list[int] | None = None
 ) -> QuerySet[ArticlePage]:
-    """What this partner may see: apps.partners.selectors.partner_articles' rule (syndicable
-    articles of the entitled sections, own copy only). A view that read the entitled section ids
-    already (`section_ids`, one query per request) passes them instead of the nested subquery
-    partner_articles builds; without them, that rule as it is. On the 20k corpus
-    that took the page query's planning from 25 to 13 ms and its execution from 40 to 5 ms
-    (PostgreSQL's estimate through the nested subqueries picked a parallel plan; docs/adr/0016)."""
-    if section_ids is None:
-        return partner_selectors.partner_articles(partner, now=now)
-    return partner_selectors.syndicable_articles(sections=section_ids, now=now).filter(
-        partner_selectors.is_syndicable()
-    )
+    """What this partner may see: the one rule, kept in apps.partners.selectors (the change feed
+    uses it too)."""
+    return partner_selectors.partner_articles(partner, now=now, section_ids=section_ids)
 
 
 def for_representation(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:

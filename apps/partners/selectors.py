@@ -85,9 +85,16 @@ def syndicable_articles(
     )
 
 
-def partner_articles(partner: Partner, *, now: datetime | None = None) -> QuerySet[ArticlePage]:
-    """What this partner may see: visible articles of its entitled sections, never agency copy."""
-    return syndicable_articles(sections=entitled_sections(partner), now=now).filter(is_syndicable())
+def partner_articles(
+    partner: Partner, *, now: datetime | None = None, section_ids: list[int] | None = None
+) -> QuerySet[ArticlePage]:
+    """What this partner may see: visible articles of its entitled sections, never agency copy.
+
+    A caller that already read the entitled section ids passes them (`section_ids`) instead of
+    the nested subquery: on the 20k corpus the API's page query planned in 13 ms instead of 25
+    and ran in 5 ms instead of 40 (docs/adr/0016)."""
+    sections = entitled_sections(partner) if section_ids is None else section_ids
+    return syndicable_articles(sections=sections, now=now).filter(is_syndicable())
 
 
 def live_keys(partner: Partner, *, now: datetime | None = None) -> QuerySet[ApiKey]:
