@@ -61,6 +61,7 @@ def test_a_run_writes_every_scenario_with_ours_and_the_floor_and_the_report(corp
     report = (tmp_path / "R.md").read_text()
     assert "## Issue 15's targets" in report and "| draft_save | ours |" in report
     assert "docs/adr/0016-performance-at-scale.md" in report
+    assert "## Why each missed target is missed, and what would close it" in report
     assert (out / f"{path.stem}-p50.png").stat().st_size > 1000
 
 
