@@ -124,9 +124,9 @@ def ensure_corpus(args: argparse.Namespace) -> float | None:
     return round(time.monotonic() - started, 1)
 
 
-def bench_partner() -> tuple[Partner, str]:
+def bench_partner(name: str = PARTNER) -> tuple[Partner, str]:
     partner, _ = Partner.objects.get_or_create(
-        name=PARTNER,
+        name=name,
         defaults={"contact_email": "bench@partner.example", "rate_tier": RateTier.PREMIUM},
     )
     partner.sections.set(corpus_sections()[:-1])  # the last corpus section is unentitled
@@ -388,13 +388,14 @@ def stage1(
     wagtail_timeout: float | None = 30.0,
     only: list[str] | None = None,
     timeout: float | None = None,
+    peers: tuple[str, ...] = PEERS,
 ) -> dict[str, Any]:
     """Warm-up (queries, ids checked), then interleaved timed rounds within each pair's budget."""
     table = scenarios(ctx)
     if only:
         table = {name: row for name, row in table.items() if name in only}
     run = Runner(ctx, key, wagtail_timeout=wagtail_timeout, timeout=timeout)
-    pairs = [(s, p) for s in table for p in PEERS if isinstance(table[s].get(p), Call)]
+    pairs = [(s, p) for s in table for p in peers if isinstance(table[s].get(p), Call)]
     timings: dict[tuple[str, str], list[float]] = {pair: [] for pair in pairs}
     spent: dict[tuple[str, str], float] = dict.fromkeys(pairs, 0.0)
     info: dict[tuple[str, str], dict[str, Any]] = {}
@@ -466,7 +467,7 @@ def stage1(
     summary: dict[str, Any] = {}
     for scenario, row in table.items():
         summary[scenario] = {}
-        for peer in PEERS:
+        for peer in peers:
             target = row.get(peer)
             if not isinstance(target, Call):
                 summary[scenario][peer] = {"cannot": target}
@@ -643,6 +644,36 @@ def _corpus_unchanged(ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def quick(args: argparse.Namespace) -> int:
+    """`--only`: the named scenarios' stage 1, p50 and queries per peer, printed (a working aid
+    while changing one scenario; the full run is what the report quotes)."""
+    only = [name.strip() for name in args.only.split(",") if name.strip()]
+    partner, key = bench_partner(f"{PARTNER} {os.getpid()}")
+    ctx = build_context(partner)
+    unknown = sorted(set(only) - set(scenarios(ctx)))
+    if unknown:
+        print(
+            f"bench: unknown scenario(s) {', '.join(unknown)}; known: {', '.join(scenarios(ctx))}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        stage = stage1(
+            ctx,
+            key,
+            args.rounds,
+            budget_s=args.budget,
+            only=only,
+            timeout=args.timeout,
+            peers=("floor", "ours"),
+        )
+    except BenchError as error:
+        print(f"bench: FAILED: {error}", file=sys.stderr)
+        return 1
+    print(json.dumps(stage, indent=1, default=str))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
@@ -661,11 +692,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--report", type=Path, default=ROOT / "REPORT.md")
+    parser.add_argument(
+        "--only",
+        help="comma-separated scenarios: stage 1 for those alone, printed, nothing written "
+        "(its own partner, so runs side by side do not revoke each other's key)",
+    )
     args = parser.parse_args(argv)
     if connection.vendor != "postgresql":
         print("bench: needs PostgreSQL (set DATABASE_URL)", file=sys.stderr)
         return 2
     generated_s = ensure_corpus(args)
+    if args.only:
+        return quick(args)
     started = time.monotonic()
     partner, key = bench_partner()
     ctx = build_context(partner)
