@@ -338,6 +338,14 @@ def _statement_timeout(seconds: float | None):
             cursor.execute("RESET statement_timeout")
 
 
+def _app_queries(captured: CaptureQueriesContext) -> int:
+    """The request's own queries: not the harness's statement-timeout SET and RESET around it."""
+    return sum(1 for query in captured.captured_queries if not query["sql"].startswith(_TIMEOUT_SQL))
+
+
+_TIMEOUT_SQL = ("SELECT set_config('statement_timeout'", "RESET statement_timeout")
+
+
 class Runner:
     """Runs one Call in process: the floor through psycopg, the rest through the test client."""
 
@@ -414,7 +422,7 @@ def stage1(
             started = time.perf_counter()
             status, body = run(scenario, peer, call)
             elapsed = time.perf_counter() - started
-        return status, body, elapsed, 1 if peer == "floor" else len(captured)
+        return status, body, elapsed, 1 if peer == "floor" else _app_queries(captured)
 
     for scenario, peer in pairs:
         call = table[scenario][peer]
