@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField
 
 from apps.api.exceptions import InvalidParameters
 from apps.api.pagination import Ordering
@@ -127,6 +127,33 @@ def tagged_page_ids(tags: QuerySet) -> list[int] | None:
     return None if len(ids) > FEW_TAGGED else ids
 
 
+class TaggedPageIds(Subquery):
+    """Per record read, at most FEW_TAGGED + 1 page ids of its public tags, as text `3,5,8`:
+    the term's record and its page-id probe come back in one query (tagged_pages parses it)."""
+
+    output_field = TextField()
+
+    def __init__(self, tags: QuerySet, **extra: Any):
+        super().__init__(tags.order_by().values_list("page_id")[: FEW_TAGGED + 1], **extra)
+
+    def as_sql(self, compiler: Any, connection: Any, template: Any = None, **extra: Any) -> Any:
+        sql, params = super().as_sql(compiler, connection, template, **extra)  # "(SELECT ...)"
+        if connection.vendor == "postgresql":
+            return f"array_to_string(ARRAY{sql}, ',')", params
+        return f"(SELECT group_concat(page_id, ',') FROM {sql})", params  # noqa: S608 (compiled SQL)
+
+
+def tagged_pages(text: str | None) -> list[int] | None:
+    """TaggedPageIds' text as ids, or None if the record has more than FEW_TAGGED tagged pages."""
+    ids = [int(pk) for pk in text.split(",")] if text else []
+    return None if len(ids) > FEW_TAGGED else ids
+
+
+# Where a record's public tags are: the selector returning them and the tag's field naming the
+# record (e.g. `(public_actor_tags, "actor_id")`).
+TagSource = tuple[Any, str]
+
+
 def combine_terms(qs: QuerySet, terms: Terms, page_ids_for: Any, ids: list[Any]) -> QuerySet:
     """AND: one semi-join per term; OR: one semi-join for all of them (events by participant ...)."""
     if terms.match_all:
@@ -136,28 +163,47 @@ def combine_terms(qs: QuerySet, terms: Terms, page_ids_for: Any, ids: list[Any])
     return qs.filter(pk__in=page_ids_for(ids))
 
 
-def filter_tagged(qs: QuerySet, terms: Terms, tags_for: Any, ids: list[Any]) -> QuerySet:
-    """AND: tagged with each term; OR: with any of them. `tags_for(ids)` is the public tags of
-    those records; a few tagged pages become an id list, many stay a semi-join (FEW_TAGGED)."""
+def filter_tagged(
+    qs: QuerySet, terms: Terms, source: TagSource, ids: list[int], pages: dict[int, list[int] | None]
+) -> QuerySet:
+    """AND: tagged with each term; OR: with any of them. `source` gives the public tags of the
+    records; `pages` their tagged page ids as read with the terms (None: more than FEW_TAGGED).
+    A few tagged pages per group become an id list, many stay a semi-join (no query here)."""
+    public_tags, field = source
     groups = [[one] for one in ids] if terms.match_all else [ids]
     few: set[int] | None = None
     for group in groups:
-        tags = tags_for(group)
-        pages = tagged_page_ids(tags)
-        if pages is None:
-            qs = qs.filter(pk__in=tags.values("page_id"))
+        found = [pages[pk] for pk in group]
+        union = None if None in found else set().union(*found)
+        if union is None or len(union) > FEW_TAGGED:
+            qs = qs.filter(pk__in=public_tags().filter(**{f"{field}__in": group}).values("page_id"))
         else:
-            few = set(pages) if few is None else few & set(pages)
+            few = union if few is None else few & union
     return qs if few is None else qs.filter(pk__in=sorted(few))
 
 
-def resolve_actors(terms: Terms) -> list[int]:
-    """Public actor ids for each term (id, slug or QID), following merges to the survivor."""
+def _with_pages(queryset: QuerySet, source: TagSource | None) -> QuerySet:
+    if source is None:
+        return queryset
+    public_tags, field = source
+    return queryset.annotate(tagged=TaggedPageIds(public_tags().filter(**{field: OuterRef("pk")})))
+
+
+def _resolve_actors(
+    terms: Terms, source: TagSource | None = None
+) -> tuple[list[int], dict[int, list[int] | None]]:
+    """Public actor ids for each term (id, slug or QID), following merges to the survivor, and
+    with `source` each one's tagged page ids, read in the same query (one query if none merged)."""
     ints = [pk for pk in map(as_id, terms.values) if pk is not None]
     qids = [v.upper() for v in terms.values if QID.fullmatch(v)]
     slugs = [v for v in terms.values if not is_numeric(v) and not QID.fullmatch(v)]
-    found = Actor.objects.filter(Q(pk__in=ints) | Q(wikidata_qid__in=qids) | Q(slug__in=slugs)).only(
-        "pk", "slug", "wikidata_qid", "merged_into", "review_status"
+    found = list(
+        _with_pages(
+            Actor.objects.filter(Q(pk__in=ints) | Q(wikidata_qid__in=qids) | Q(slug__in=slugs)).only(
+                "pk", "slug", "wikidata_qid", "merged_into", "review_status"
+            ),
+            source,
+        )
     )
     by_term: dict[str, Actor] = {}
     for actor in found:
@@ -173,41 +219,65 @@ def resolve_actors(terms: Terms) -> list[int]:
     resolved = {term: final(actor) for term, actor in by_term.items()}
     wanted = [resolved.get(v.upper() if QID.fullmatch(v) else v) for v in terms.values]
     # An unmerged actor was read whole for its rule; only survivors of merges are asked again.
-    public = {actor.pk for actor in found if not actor.merged_into_id and actor.is_public}
+    public = {actor for actor in found if not actor.merged_into_id and actor.is_public}
+    read = {actor.pk for actor in found}
     if survivors:
-        public |= set(public_actors().filter(pk__in=survivors.values()).values_list("pk", flat=True))
-    unknown = [v for v, pk in zip(terms.values, wanted, strict=True) if pk not in public]
+        unread = set(survivors.values()) - read
+        public |= set(_with_pages(public_actors().filter(pk__in=unread).only("pk"), source))
+    public_ids = {actor.pk for actor in public}
+    unknown = [v for v, pk in zip(terms.values, wanted, strict=True) if pk not in public_ids]
     if unknown:
         raise InvalidParameters([{"name": "actor", "reason": f"'actor': no actor {', '.join(unknown)}."}])
-    return [pk for pk in wanted if pk is not None]
+    pages = {actor.pk: tagged_pages(actor.tagged) for actor in public} if source is not None else {}
+    return [pk for pk in wanted if pk is not None], pages
+
+
+def resolve_actors(terms: Terms) -> list[int]:
+    """Public actor ids for each term (id, slug or QID), following merges to the survivor."""
+    return _resolve_actors(terms)[0]
 
 
 def _resolve_by_id_or_slug(name: str, queryset: QuerySet, terms: Terms) -> list[int]:
+    return _resolve_with_pages(name, queryset, terms)[0]
+
+
+def _resolve_with_pages(
+    name: str, queryset: QuerySet, terms: Terms, source: TagSource | None = None
+) -> tuple[list[int], dict[int, list[int] | None]]:
     ints = [pk for pk in map(as_id, terms.values) if pk is not None]
     slugs = [v for v in terms.values if not is_numeric(v)]
-    rows = queryset.filter(Q(pk__in=ints) | Q(slug__in=slugs)).values_list("pk", "slug")
+    fields = ("pk", "slug", "tagged") if source is not None else ("pk", "slug")
+    rows = _with_pages(queryset.filter(Q(pk__in=ints) | Q(slug__in=slugs)), source).values_list(*fields)
     by_term = {}
-    for pk, slug in rows:
+    pages: dict[int, list[int] | None] = {}
+    for pk, slug, *tagged in rows:
         by_term[str(pk)] = pk
         by_term[slug] = pk
+        if tagged:
+            pages[pk] = tagged_pages(tagged[0])
     unknown = [v for v in terms.values if v not in by_term]
     if unknown:
         raise InvalidParameters([{"name": name, "reason": f"'{name}': no {name} {', '.join(unknown)}."}])
-    return [by_term[v] for v in terms.values]
+    return [by_term[v] for v in terms.values], pages
+
+
+ACTOR_TAGS: TagSource = (public_actor_tags, "actor_id")
+EVENT_TAGS: TagSource = (public_event_tags, "event_id")
+PLACE_TAGS: TagSource = (public_place_tags, "place_id")
 
 
 def filter_articles(
     qs: QuerySet[ArticlePage], values: dict[str, Any], *, partner: Partner
 ) -> QuerySet[ArticlePage]:
     if "actor" in values:
-        ids = resolve_actors(values["actor"])
-        qs = filter_tagged(qs, values["actor"], lambda a: public_actor_tags().filter(actor_id__in=a), ids)
+        ids, pages = _resolve_actors(values["actor"], ACTOR_TAGS)
+        qs = filter_tagged(qs, values["actor"], ACTOR_TAGS, ids, pages)
     if "event" in values:
-        ids = _resolve_by_id_or_slug("event", public_events(), values["event"])
-        qs = filter_tagged(qs, values["event"], lambda e: public_event_tags().filter(event_id__in=e), ids)
+        ids, pages = _resolve_with_pages("event", public_events(), values["event"], EVENT_TAGS)
+        qs = filter_tagged(qs, values["event"], EVENT_TAGS, ids, pages)
     if "place" in values:
-        ids = _resolve_by_id_or_slug("place", public_places(), values["place"])
-        qs = filter_tagged(qs, values["place"], lambda p: public_place_tags().filter(place_id__in=p), ids)
+        ids, pages = _resolve_with_pages("place", public_places(), values["place"], PLACE_TAGS)
+        qs = filter_tagged(qs, values["place"], PLACE_TAGS, ids, pages)
     if "country" in values:
         terms: Terms = values["country"]
 
