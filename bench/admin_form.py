@@ -91,3 +91,86 @@ def draft_form_data(page: ArticlePage) -> dict[str, Any]:
     if page.top_story:
         data["top_story"] = "on"
     return data
+
+
+def compare(page_ids: list[int], rounds: int) -> list[dict[str, Any]]:
+    """Draft saves of `page_ids` as the bench editor, with the editor form's bulk row validation
+    (apps/articles/forms.py) and without it (Django's row-by-row validation), interleaved round by
+    round so load on the machine hits both alike. Everything runs in one transaction rolled back
+    at the end (the session, revisions and log entries included): the database is left as it was
+    (sequences aside)."""
+    import statistics
+    import time
+    from contextlib import nullcontext
+    from unittest import mock
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.articles import forms
+
+    row_by_row = (
+        mock.patch.object(forms, "_read_choices_once", lambda formset: []),
+        mock.patch.object(forms, "_validated_in_bulk", lambda instance, rows: nullcontext()),
+    )
+    results = []
+    with transaction.atomic():
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(get_user_model().objects.get(username="bench-editor"))
+        pages = [ArticlePage.objects.get(pk=pk) for pk in page_ids]
+        posts = {page.pk: (f"/admin/pages/{page.pk}/edit/", draft_form_data(page)) for page in pages}
+        samples: dict[tuple[int, str], list[float]] = {}
+        queries: dict[tuple[int, str], int] = {}
+        for round_ in range(rounds + 1):  # round 0 warms up
+            for page in pages:
+                for variant in ("row by row", "bulk"):
+                    patches = row_by_row if variant == "row by row" else ()
+                    for patch in patches:
+                        patch.start()
+                    try:
+                        url, data = posts[page.pk]
+                        with CaptureQueriesContext(connection) as captured:
+                            started = time.perf_counter()
+                            response = client.post(url, data)
+                            elapsed = time.perf_counter() - started
+                    finally:
+                        for patch in patches:
+                            patch.stop()
+                    assert response.status_code == 302, response.content[:2000]
+                    if round_:
+                        samples.setdefault((page.pk, variant), []).append(elapsed * 1000)
+                        queries[page.pk, variant] = len(captured)
+        for page in pages:
+            tags = page.actor_tags.count() + page.event_tags.count() + page.place_tags.count()
+            before = statistics.median(samples[page.pk, "row by row"])
+            after = statistics.median(samples[page.pk, "bulk"])
+            results.append(
+                {
+                    "article": page.pk,
+                    "tags": tags,
+                    "blocks": len(page.body.raw_data),
+                    "queries_before": queries[page.pk, "row by row"],
+                    "queries_after": queries[page.pk, "bulk"],
+                    "p50_ms_before": round(before, 1),
+                    "p50_ms_after": round(after, 1),
+                    "ratio_after_before": round(after / before, 2),
+                }
+            )
+        transaction.set_rollback(True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    """DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=postgres://... python manage.py shell -c
+    "from bench.admin_form import main; main(['97655', '100020'])" (read-only: rolled back)."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description="Draft save queries and time, bulk vs row by row")
+    parser.add_argument("pages", type=int, nargs="+", help="article ids (the fewest- and most-tagged)")
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args(argv)
+    for row in compare(args.pages, args.rounds):
+        print(json.dumps(row))
