@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import CharField, F, Prefetch, QuerySet, Value, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
@@ -22,7 +21,7 @@ from apps.articles.models import ArticleActor, ArticleByline, ArticleEvent, Arti
 from apps.articles.structured_data import news_article_json_ld, open_graph
 from apps.core.selectors import public_sections, published_now, published_sections, view_restricted
 from apps.registry.models import Actor, Event, Place
-from apps.registry.selectors import public_actors, public_events, public_places
+from apps.registry.selectors import UncountedPaginator, public_actors, public_events, public_places
 
 
 def visible_articles(
@@ -84,8 +83,11 @@ LISTING_ORDER = (F("top_story").desc(), F("published_at").desc(), F("pk").desc()
 def newest_first(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     """Newest first, as article_pub_idx read backwards has it (no NULLS LAST, which no index
     has: the home page sorted every visible article, 400 ms -> 100 ms on the 100k corpus). It
-    orders visible articles only, which are live and so always have published_at."""
-    return qs.order_by(F("published_at").desc(), "-pk")
+    orders visible articles only, which are live and so always have published_at; saying so
+    (``published_at IS NOT NULL``) starts the backward walk past the undated drafts, which a
+    descending btree read yields first (2,991 rows read for 20 on the popular actor's page of
+    the 100k corpus, 35 with it: 54 -> 1 ms)."""
+    return qs.filter(published_at__isnull=False).order_by(F("published_at").desc(), "-pk")
 
 
 def _bylines() -> Prefetch:
@@ -168,8 +170,10 @@ def home_page_context(home: Page) -> dict:
 
 
 def section_page_context(section: Page, *, page_number: str | None) -> dict:
-    """A section's listing, pinned top stories first, one page of it."""
-    paginator = Paginator(section_articles(section_id=section.pk), SECTION_ARTICLES_PER_PAGE)
+    """A section's listing, pinned top stories first, one page of it, without counting the
+    section: counting its visible articles (the visibility rule on every one) was 0.4-0.9 s of
+    the page on the 100k corpus, the page itself a walk of article_section_listing_idx."""
+    paginator = UncountedPaginator(section_articles(section_id=section.pk), SECTION_ARTICLES_PER_PAGE)
     # get_page() clamps bad or out-of-range numbers to a real page instead of erroring.
     return {"articles": paginator.get_page(page_number)}
 

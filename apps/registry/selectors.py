@@ -15,11 +15,28 @@ A missing start means "since before our records" and matches in both readings.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from apps.registry import dates
@@ -151,9 +168,8 @@ class ActorProfile:
     aliases: list
     current: list[RelationView]
     past: list[RelationView]
-    timeline: list[TimelineEntry]
+    timeline: Page  # one page of TimelineEntry (TIMELINE_PAGE_SIZE)
     graph: RelationshipGraph
-    participations: list[EventParticipant] = field(default_factory=list)
 
 
 def actor_relations(actor: Actor, *, on: dt.date | None = None) -> list[ActorRelation]:
@@ -163,12 +179,14 @@ def actor_relations(actor: Actor, *, on: dt.date | None = None) -> list[ActorRel
     counterpart, and ``outgoing`` (the actor is the subject).
     """
     on = on or timezone.localdate()
-    public = public_actors()
+    # The counterpart's public rule on the joined row, not ``object__in=<public actors>``: that
+    # form hashed every public actor per request (34 ms on the 100k corpus for an actor with none).
+    public_object, public_subject = Actor.public_rule.q("object__"), Actor.public_rule.q("subject__")
     return _with_counterparts(
         actor,
         with_holding(
             ActorRelation.objects.filter(
-                Q(subject=actor, object__in=public) | Q(object=actor, subject__in=public)
+                (Q(subject=actor) & public_object) | (Q(object=actor) & public_subject)
             ),
             on,
         ).order_by("start", "pk"),
@@ -183,36 +201,20 @@ def actor_participations(actor: Actor) -> list[EventParticipant]:
     )
 
 
-def actor_timeline(
-    actor: Actor,
-    *,
-    relations: list[ActorRelation] | None = None,
-    participations: list[EventParticipant] | None = None,
-) -> list[TimelineEntry]:
-    """Events the actor took part in and its relations' starts and ends, oldest first.
+def _event_entry(event: Event, role_display: str) -> TimelineEntry:
+    return TimelineEntry(
+        date=event.start,
+        precision=event.start_precision,
+        kind="event",
+        label=event.title,
+        url=event.get_absolute_url(),
+        detail=role_display,
+    )
 
-    Partial dates sort at the start of their period, coarser first ("2023" before "March 2023"
-    before "16 September 2023"); undated entries go last.
-    """
-    relations = actor_relations(actor) if relations is None else relations
-    participations = actor_participations(actor) if participations is None else participations
+
+def _relation_entries(actor: Actor, relations: Iterable[ActorRelation]) -> list[TimelineEntry]:
+    """Each relation's start and end (when known) as timeline entries, in the relations' order."""
     entries: list[TimelineEntry] = []
-    seen_events: set[int] = set()
-    for participation in participations:
-        event = participation.event
-        if event.pk in seen_events:
-            continue
-        seen_events.add(event.pk)
-        entries.append(
-            TimelineEntry(
-                date=event.start,
-                precision=event.start_precision,
-                kind="event",
-                label=event.title,
-                url=event.get_absolute_url(),
-                detail=participation.get_role_display(),
-            )
-        )
     for relation in relations:
         outgoing = relation.subject_id == actor.pk
         other = relation.object if outgoing else relation.subject
@@ -237,7 +239,175 @@ def actor_timeline(
                     url=other.get_absolute_url(),
                 )
             )
+    return entries
+
+
+def actor_timeline(
+    actor: Actor,
+    *,
+    relations: list[ActorRelation] | None = None,
+    participations: list[EventParticipant] | None = None,
+) -> list[TimelineEntry]:
+    """Events the actor took part in and its relations' starts and ends, oldest first.
+
+    Partial dates sort at the start of their period, coarser first ("2023" before "March 2023"
+    before "16 September 2023"); undated entries go last. The whole timeline: the actor page
+    shows it a page at a time (``actor_timeline_page``), in the same order.
+    """
+    relations = actor_relations(actor) if relations is None else relations
+    participations = actor_participations(actor) if participations is None else participations
+    entries: list[TimelineEntry] = []
+    seen_events: set[int] = set()
+    for participation in participations:
+        event = participation.event
+        if event.pk in seen_events:
+            continue
+        seen_events.add(event.pk)
+        entries.append(_event_entry(event, participation.get_role_display()))
+    entries.extend(_relation_entries(actor, relations))
     return sorted(entries, key=lambda entry: entry.sort_key)
+
+
+TIMELINE_PAGE_SIZE = 50
+
+_ROLE_LABELS = dict(ParticipantRole.choices)
+
+
+def _timeline_events(actor: Actor) -> QuerySet[Event]:
+    """The public events ``actor`` took part in, once each, in ``TimelineEntry.sort_key`` order.
+
+    The order is the sort key's, written in SQL: the first day of the period (undated last),
+    coarser precision first, then the title compared by code point as Python compares strings
+    (``COLLATE "C"`` on PostgreSQL; SQLite's default collation already is), then the id (the
+    whole timeline's stable sort kept events of one key in id order). Each event carries
+    ``timeline_role``, the role of the actor's first participation in it.
+    """
+    taking_part = EventParticipant.objects.filter(actor=actor)
+    title = Collate("title", "C") if connection.vendor == "postgresql" else F("title")
+    rank = Case(
+        When(start__isnull=True, then=Value(9)),
+        *(When(start_precision=precision, then=Value(r)) for precision, r in dates.PRECISION_RANK.items()),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        public_events()
+        .filter(pk__in=taking_part.values("event_id"))
+        .annotate(
+            timeline_rank=rank,
+            timeline_role=Subquery(
+                taking_part.filter(event=OuterRef("pk")).order_by("pk").values("role")[:1]
+            ),
+        )
+        .only("pk", "slug", "title", "start", "start_precision")
+        .order_by(F("start").asc(nulls_last=True), "timeline_rank", title, "pk")
+    )
+
+
+class _TimelineSequence:
+    """An actor's whole timeline as a sequence a ``Paginator`` slices, reading one window of events.
+
+    The relation entries (few, and already read for the relations table) are sorted in memory;
+    the events (thousands for a busy actor) are counted and read a slice at a time, in the same
+    order, from SQL. Merged, an event with ``i`` events before it stands at ``i`` plus the
+    relation entries that sort before it (ties: the event first, as the whole timeline's stable
+    sort has it), so the events of the entries ``[lo, hi)`` are among events ``[lo - m, hi)``
+    where ``m`` is the number of relation entries; a relation entry's place is known whenever an
+    event read sorts before it (or none was to be read) and one after it (or the events ran out),
+    and otherwise it lies outside the window.
+    """
+
+    def __init__(self, actor: Actor, relations: list[ActorRelation]):
+        self.relation_entries = sorted(_relation_entries(actor, relations), key=lambda entry: entry.sort_key)
+        self.events = _timeline_events(actor)
+
+    def count(self) -> int:
+        return self.events.count() + len(self.relation_entries)
+
+    def __getitem__(self, window: slice) -> list[TimelineEntry]:
+        lo, hi = window.start or 0, window.stop
+        m = len(self.relation_entries)
+        first = max(0, lo - m)
+        events = list(self.events[first:hi]) if hi > first else []
+        event_entries = [_event_entry(e, _ROLE_LABELS.get(e.timeline_role, e.timeline_role)) for e in events]
+        event_keys = [entry.sort_key for entry in event_entries]
+        relation_keys = [entry.sort_key for entry in self.relation_entries]
+        placed = [
+            (first + i + bisect.bisect_left(relation_keys, key), entry)
+            for i, (key, entry) in enumerate(zip(event_keys, event_entries, strict=True))
+        ]
+        ran_out = len(events) < hi - first
+        for j, (key, entry) in enumerate(zip(relation_keys, self.relation_entries, strict=True)):
+            before = bisect.bisect_right(event_keys, key)  # events read that sort before it
+            if (first > 0 and before == 0) or (before == len(events) and not ran_out):
+                continue  # before event ``first`` (so before ``lo``) or after the last read (at or past ``hi``)
+            placed.append((first + before + j, entry))
+        return [entry for position, entry in sorted(placed, key=lambda item: item[0]) if lo <= position < hi]
+
+
+def actor_timeline_page(
+    actor: Actor,
+    *,
+    relations: list[ActorRelation] | None = None,
+    page_number: str | int | None = None,
+    per_page: int = TIMELINE_PAGE_SIZE,
+) -> Page:
+    """One page of ``actor_timeline`` (``TIMELINE_PAGE_SIZE`` entries) in one query (the page's
+    events, one more than shown to know whether a next page exists), whatever the number of
+    events. Bad page numbers get the first page, out-of-range ones the last (which counts)."""
+    relations = actor_relations(actor) if relations is None else relations
+    return UncountedPaginator(_TimelineSequence(actor, relations), per_page).get_page(page_number)
+
+
+# ---------------------------------------------------------------------------- paging without a count
+
+
+class UncountedPaginator(Paginator):
+    """A ``Paginator`` that pages without counting the list: each page reads one item more than
+    it shows to know whether another follows, and ``uncounted`` tells the templates to leave
+    out "of N pages". Counting a busy actor's 17,000 events or a section's 16,000 visible
+    articles was most of the page's time on the 100k corpus (docs/adr/0016). Only an
+    out-of-range page number counts, to clamp to the last page as ``get_page`` always has.
+    """
+
+    uncounted = True
+
+    def validate_number(self, number) -> int:
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from error
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
+    def get_page(self, number) -> Page:
+        try:
+            return super().get_page(number)
+        except EmptyPage:  # past the end: only now count, for the last page
+            return self.page(self.num_pages)
+
+    def page(self, number) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        items = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not items and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return _UncountedPage(items[: self.per_page], number, self, more=len(items) > self.per_page)
+
+
+class _UncountedPage(Page):
+    def __init__(self, object_list, number: int, paginator: Paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
 def _relation_sentence(relation: ActorRelation) -> str:
@@ -245,14 +415,16 @@ def _relation_sentence(relation: ActorRelation) -> str:
     return f"{relation.subject.name} {relation.get_predicate_display()} {relation.object.name}{title}"
 
 
-def actor_profile(actor: Actor, *, on: dt.date | None = None) -> ActorProfile:
-    """Everything the actor page shows, in a fixed number of queries whatever the record's size.
+def actor_profile(
+    actor: Actor, *, on: dt.date | None = None, timeline_page: str | int | None = None
+) -> ActorProfile:
+    """Everything the actor page shows, in a fixed number of queries whatever the record's size:
+    the timeline one page (``timeline_page``) at a time.
 
     Apps that add to the page (articles tagged with the actor) register an
     ``register_actor_page_context`` hook rather than adding queries inside the template.
     """
     relations = actor_relations(actor, on=on)
-    participations = actor_participations(actor)
     current: list[RelationView] = []
     past: list[RelationView] = []
     for relation in relations:
@@ -264,9 +436,8 @@ def actor_profile(actor: Actor, *, on: dt.date | None = None) -> ActorProfile:
         aliases=list(actor.aliases.all()),
         current=current,
         past=past,
-        timeline=actor_timeline(actor, relations=relations, participations=participations),
+        timeline=actor_timeline_page(actor, relations=relations, page_number=timeline_page),
         graph=relationship_graph(actor, relations),
-        participations=participations,
     )
 
 

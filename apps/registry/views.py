@@ -56,7 +56,8 @@ def actor_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if survivor is None:
             raise Http404("No such actor")
         return redirect(survivor.get_absolute_url(), permanent=True)
-    context = {"actor": actor, "profile": selectors.actor_profile(actor)}
+    profile = selectors.actor_profile(actor, timeline_page=request.GET.get("page"))
+    context = {"actor": actor, "profile": profile}
     for fn in hooks.get_hooks(ACTOR_PAGE_CONTEXT_HOOK):
         context.update(fn(request, actor))
     return render(request, "registry/actor_detail.html", context)
