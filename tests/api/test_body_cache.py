@@ -245,3 +245,25 @@ def test_a_related_article_only_one_partner_may_see_is_not_shared_through_the_ca
     assert "Coastal budget vote" in both.get(f"{URL}{article.pk}/").json()["body_html"]
     assert sahel_only.get(f"{URL}{article.pk}/").json()["body_html"] == ""
     assert "Coastal budget vote" in both.get(f"{URL}{article.pk}/").json()["body_html"]
+
+
+def test_images_are_read_from_their_prefetched_renditions_without_cache_writes(api, sahel, cache_on):
+    """Wagtail's get_rendition writes each rendition to the default cache (Redis in production:
+    a round trip per image per request); the API reads the prefetched one instead."""
+    from wagtail.images.models import Filter
+
+    from apps.core.models import NewsRendition
+
+    image = make_image("Delegates in the hall")
+    article = article_with(
+        sahel, {"type": "image", "value": {"image": image.pk, "caption": "", "credit": ""}}
+    )
+    first = api.get(f"{URL}{article.pk}/").json()  # makes the rendition
+    spec = Filter(spec="max-1600x1600")
+    rendition_key = NewsRendition.construct_cache_key(image, spec.get_cache_key(image), spec.spec)
+    caches["default"].clear()
+
+    again = api.get(f"{URL}{article.pk}/").json()
+    api.get(URL)
+    assert caches["default"].get(rendition_key) is None
+    assert again == first and again["images"][0]["url"].endswith(image.get_rendition(spec).url)
