@@ -3,22 +3,34 @@ needs, loaded for a whole page of articles in a fixed number of queries."""
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
+import django
+import wagtail
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
 from django.db.models import (
+    BigIntegerField,
+    BooleanField,
     CharField,
     DateField,
     Exists,
     F,
     Field,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Value,
 )
@@ -26,12 +38,14 @@ from django.db.models.functions import Cast
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from rest_framework.fields import DateTimeField
+from wagtail.images.models import Filter
 from wagtail.models import Page
 from wagtail.rich_text.rewriters import FIND_A_TAG, extract_attrs
 
 from apps.api.urns import urn
 from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
+from apps.core import public_urls, safe_links
 from apps.core.models import ImageRights, NewsImage, NewsRendition
 from apps.core.public_urls import absolute_url, page_url
 from apps.core.safe_links import drop_unsafe_links, is_safe_href
@@ -40,6 +54,7 @@ from apps.partners import selectors as partner_selectors
 from apps.partners.models import Partner
 
 RENDITION = "max-1600x1600"
+_RENDITION_FILTER = Filter(spec=RENDITION)  # parsed once
 
 
 def partner_articles(
@@ -67,17 +82,37 @@ class Representation:
     dateline: dict[str, Any] | None = None
 
 
-def _image_dict(image: NewsImage, *, role: str, credit: str = "", caption: str = "") -> dict:
-    rendition = image.get_rendition(RENDITION)  # prefetched: no query once it exists
+def _image_facts(image: NewsImage) -> dict[str, Any]:
+    """What the output says about a syndicable image: read once per request, and the only image
+    input of a body's HTML (so it goes into the body's cache key: _bodies)."""
+    spec = image.clean_filter_for_svg(_RENDITION_FILTER)
+    try:
+        # The prefetched rendition for the image's focal point, as get_rendition picks it, without
+        # get_rendition's write of each rendition to the cache (a Redis round trip per image).
+        rendition = image.find_existing_rendition(spec)
+    except NewsRendition.DoesNotExist:
+        rendition = image.get_rendition(spec)  # never rendered at this size: made once
     return {
         "id": image.pk,
-        "role": role,
         "url": absolute_url(rendition.url),
         "width": rendition.width,
         "height": rendition.height,
         "alt_text": image.default_alt_text,
-        "credit": credit or image.credit,
-        "caption": caption or image.caption,
+        "credit": image.credit,
+        "caption": image.caption,
+    }
+
+
+def _image_dict(facts: dict[str, Any], *, role: str, credit: str = "", caption: str = "") -> dict:
+    return {
+        "id": facts["id"],
+        "role": role,
+        "url": facts["url"],
+        "width": facts["width"],
+        "height": facts["height"],
+        "alt_text": facts["alt_text"],
+        "credit": credit or facts["credit"],
+        "caption": caption or facts["caption"],
     }
 
 
@@ -96,7 +131,7 @@ def _struct(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _block_html(block: dict, images: dict[int, NewsImage], related: dict[int, tuple[str, str]]) -> str:
+def _block_html(block: dict, images: dict[int, dict[str, Any]], related: dict[int, tuple[str, str]]) -> str:
     """One body block as partner HTML, from its raw (stored JSON) value: the same blocks and
     words the site's templates show, minus what partners may not have."""
     kind, value = block.get("type"), block.get("value")
@@ -119,9 +154,8 @@ def _block_html(block: dict, images: dict[int, NewsImage], related: dict[int, tu
         image = images.get(value.get("image"))
         if image is None:  # missing or rights-restricted: never sent to partners
             return ""
-        rendition = image.get_rendition(RENDITION)  # prefetched
-        caption = value.get("caption") or image.caption
-        credit = value.get("credit") or image.credit
+        caption = value.get("caption") or image["caption"]
+        credit = value.get("credit") or image["credit"]
         figcaption = (
             format_html(
                 "<figcaption>{}{}</figcaption>",
@@ -133,11 +167,11 @@ def _block_html(block: dict, images: dict[int, NewsImage], related: dict[int, tu
         )
         return format_html(
             '<figure data-image-id="{}"><img src="{}" width="{}" height="{}" alt="{}">{}</figure>',
-            image.pk,
-            absolute_url(rendition.url),
-            rendition.width,
-            rendition.height,
-            image.default_alt_text,
+            image["id"],
+            image["url"],
+            image["width"],
+            image["height"],
+            image["alt_text"],
             figcaption,
         )
     if kind == "embed":
@@ -255,18 +289,23 @@ _NULLS = {name: _null(CharField()) for name in _COLUMNS[2:]} | {
 }
 
 
-def _child_rows(ids: list[int]) -> list[tuple]:
-    """Bylines, corrections and public actor, event and place tags of these pages in one query
-    (UNION ALL of values, not model instances), in each list's display order.
+class _AnyOf(Func):
+    """`column = ANY(array)`: one parameter for any number of ids (PostgreSQL)."""
 
-    Rows: (kind, page_id, rank, relevance, role, record id, name or text, slug, job title or kind,
-    country, QID, correction date). Five queries folded into one (docs/adr/0016).
-    """
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _child_rows_union(pages: Any) -> QuerySet:
+    """The query behind _child_rows; `pages` is what each part filters `page_id` with (a list of
+    ids, or an expression)."""
 
     def rows(qs, kind: str, **columns):
         defaults = {**_NULLS, **columns}
+        where = Q(page_id__in=pages) if isinstance(pages, list) else _AnyOf(F("page_id"), pages)
         return (
-            qs.filter(page_id__in=ids)
+            qs.filter(where)
             .order_by()
             .annotate(what=Value(kind, output_field=CharField()), owner=F("page_id"), **defaults)
             .values_list(*_COLUMNS)
@@ -313,6 +352,49 @@ def _child_rows(ids: list[int]) -> list[tuple]:
         tag(public_place_tags(), "place", "name", "kind", land=F("place__country")),
         all=True,
     )
+    return union
+
+
+# On PostgreSQL the union's SQL is compiled once per process, with `page_id = ANY(%s)` and one
+# array parameter per part for the ids: building and compiling it through the ORM cost ~7 ms per
+# request (docs/adr/0016-notes/cache.md). The ids' slots are found by a marker array.
+_MARKER = [-7_319_004_211]
+_compiled: tuple[str, list[Any], list[int]] | None = None
+
+
+def _compiled_union() -> tuple[str, list[Any], list[int]]:
+    global _compiled
+    if _compiled is None:
+        from django.contrib.postgres.fields import ArrayField
+
+        marker = Value(_MARKER, output_field=ArrayField(BigIntegerField()))
+        union = _child_rows_union(marker)
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+        slots = [n for n, param in enumerate(params) if param == _MARKER]
+        if len(slots) != 5:  # one per part: anything else would send the wrong ids
+            raise RuntimeError(f"child rows: {len(slots)} id slots in the compiled union")
+        _compiled = (sql, list(params), slots)
+    return _compiled
+
+
+def _child_rows_raw(ids: list[int]) -> list[tuple]:
+    sql, template, slots = _compiled_union()
+    params = list(template)
+    for slot in slots:
+        params[slot] = ids
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _child_rows(ids: list[int]) -> list[tuple]:
+    """Bylines, corrections and public actor, event and place tags of these pages in one query
+    (UNION ALL of values, not model instances), in each list's display order.
+
+    Rows: (kind, page_id, rank, relevance, role, record id, name or text, slug, job title or kind,
+    country, QID, correction date). Five queries folded into one (docs/adr/0016).
+    """
+    found = _child_rows_raw(ids) if connection.vendor == "postgresql" else list(_child_rows_union(ids))
 
     def order(row: tuple) -> tuple:
         kind, _, rank, relevance, role, *_, day = row
@@ -320,7 +402,7 @@ def _child_rows(ids: list[int]) -> list[tuple]:
             return (_KINDS.index(kind), rank is None, rank or 0, "", 0.0, day or date.min)
         return (_KINDS.index(kind), False, 0, role, -relevance, date.min, rank)  # role, -relevance, pk
 
-    return sorted(union, key=order)
+    return sorted(found, key=order)
 
 
 def _syndicable_images(image_ids: set[int]) -> dict[int, NewsImage]:
@@ -341,6 +423,111 @@ def _syndicable_images(image_ids: set[int]) -> dict[int, NewsImage]:
             {image.pk: image for image in syndicable.filter(pk__in=missing).prefetch_renditions(RENDITION)}
         )
     return images
+
+
+# Bump when the body's HTML or text changes shape without this module changing (the key also
+# carries a digest of the code that renders it, so a deploy never serves an older rendering).
+BODY_VERSION = "1"
+_BODY_CODE = hashlib.blake2b(
+    b"\0".join(
+        [
+            BODY_VERSION.encode(),
+            Path(__file__).read_bytes(),
+            Path(safe_links.__file__).read_bytes(),
+            Path(public_urls.__file__).read_bytes(),
+            f"{django.__version__} {wagtail.__version__}".encode(),
+        ]
+    ),
+    digest_size=6,
+).hexdigest()
+
+
+def _body_inputs(
+    blocks: list[dict],
+    link_ids: list[int],
+    *,
+    images: dict[int, dict[str, Any]],
+    related: dict[int, tuple[str, str]],
+    links: dict[int, str],
+) -> tuple[dict[int, dict[str, Any]], dict[int, tuple[str, str]], dict[int, str]]:
+    """The images, related articles and link targets this body names, out of the page's: the
+    body is rendered from these alone, so that they (all of them) can go into its cache key."""
+    own_images: dict[int, dict[str, Any]] = {}
+    own_related: dict[int, tuple[str, str]] = {}
+    for block in blocks:
+        kind, value = block.get("type"), _struct(block.get("value"))
+        if kind == "image" and (pk := value.get("image")) in images:
+            own_images[pk] = images[pk]
+        elif kind == "related_article" and (pk := value.get("article")) in related:
+            own_related[pk] = related[pk]
+    own_links = {pk: links[pk] for pk in link_ids if pk in links}
+    return own_images, own_related, own_links
+
+
+def _render_body(blocks: list[dict], images: dict, related: dict, links: dict) -> tuple[str, str]:
+    body = _expand_links("".join(_block_html(block, images, related) for block in blocks), links)
+    return body, body_text(body)
+
+
+def _bodies(
+    articles: Sequence[ArticlePage],
+    bodies: dict[int, list[dict]],
+    page_links: dict[int, list[int]],
+    *,
+    images: dict[int, dict[str, Any]],
+    related: dict[int, tuple[str, str]],
+    links: dict[int, str],
+) -> dict[int, tuple[str, str]]:
+    """Each article's (body_html, body_text), from the cache when this exact rendering was built
+    before (docs/adr/0016-notes/cache.md).
+
+    The key is the article, its live revision and a digest of everything the rendering reads: the
+    stored blocks, the facts of the syndicable images it shows, the title and URL of each related
+    article this partner may see, the URL of each publicly visible page it links, the public base
+    URL and the rendering code. Those inputs are read per request as before, so anything that
+    changes what a partner may get (a new revision, rights withdrawn, a page gone private, a
+    partner without the related article) is a different key: a cached body can never say more
+    than a fresh one. One get_many and one set_many per request.
+    """
+    seconds = settings.API_BODY_CACHE_SECONDS
+    inputs = {
+        article.pk: _body_inputs(
+            bodies[article.pk], page_links[article.pk], images=images, related=related, links=links
+        )
+        for article in articles
+    }
+    if not seconds:
+        return {pk: _render_body(bodies[pk], *own) for pk, own in inputs.items()}
+    base = public_urls.public_base_url()
+    keys = {}
+    for article in articles:
+        own_images, own_related, own_links = inputs[article.pk]
+        material = json.dumps(
+            [
+                base,
+                bodies[article.pk],
+                list(own_images.items()),
+                list(own_related.items()),
+                list(own_links.items()),
+            ],
+            separators=(",", ":"),
+            default=str,
+        )
+        digest = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+        keys[article.pk] = f"api:body:{_BODY_CODE}:{article.pk}:{article.live_revision_id}:{digest}"
+    cache = caches["default"]
+    found = cache.get_many(list(keys.values()))
+    rendered: dict[int, tuple[str, str]] = {}
+    missed: dict[str, tuple[str, str]] = {}
+    for pk, key in keys.items():
+        hit = found.get(key)
+        if isinstance(hit, tuple) and len(hit) == 2:
+            rendered[pk] = hit
+        else:
+            rendered[pk] = missed[key] = _render_body(bodies[pk], *inputs[pk])
+    if missed:
+        cache.set_many(missed, seconds)
+    return rendered
 
 
 def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet[ArticlePage]) -> None:
@@ -389,11 +576,13 @@ def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet
                 image_ids.add(value["image"])
             elif block.get("type") == "related_article" and isinstance(value, dict) and value.get("article"):
                 related_ids.add(value["article"])
-    images = _syndicable_images(image_ids) if image_ids else {}
+    syndicable = _syndicable_images(image_ids) if image_ids else {}
+    images = {pk: _image_facts(image) for pk, image in syndicable.items()}
     # Page links in rich text and related-article blocks: one query for both. A link survives only
     # if its target is publicly visible (never a restricted, expired or draft page); a related
     # article is shown only if the partner may see it.
-    link_ids = {pk for blocks in bodies.values() for pk in _page_link_ids(blocks)}
+    page_links = {pk: _page_link_ids(blocks) for pk, blocks in bodies.items()}
+    link_ids = {pk for found in page_links.values() for pk in found}
     targets: dict[int, Page] = {}
     if link_ids or related_ids:
         pages = (
@@ -415,15 +604,11 @@ def attach_representations(articles: Sequence[ArticlePage], *, visible: QuerySet
         pk: url for pk, page in targets.items() if pk in link_ids and page.public and (url := page_url(page))
     }
 
-    expanded = [
-        _expand_links("".join(_block_html(block, images, related) for block in bodies[article.pk]), links)
-        for article in articles
-    ]
+    rendered = _bodies(articles, bodies, page_links, images=images, related=related, links=links)
 
-    for article, body in zip(articles, expanded, strict=True):
+    for article in articles:
         rep = reps[article.pk]
-        rep.body_html = body
-        rep.body_text = body_text(body)
+        rep.body_html, rep.body_text = rendered[article.pk]
         hero = images.get(article.hero_image_id)
         if hero is not None:
             rep.images.append(_image_dict(hero, role="hero"))

@@ -118,6 +118,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The partner API keeps each article body's rendering (HTML and text) in that cache for this long,
+# keyed by everything it is built from (apps.api.selectors._bodies); 0 turns it off.
+API_BODY_CACHE_SECONDS = int(os.environ.get("API_BODY_CACHE_SECONDS", 24 * 3600))
 
 # Admin login lockout (docs/security.md): django-axes counts failed logins per username *and* IP
 # together, so a guesser cannot lock a colleague out from elsewhere, and locks that pair for a
