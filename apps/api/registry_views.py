@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -273,7 +273,7 @@ class EventListView(RegistryListView):
     def get(self, request: Request) -> Response:
         values = self.query(self.list_params)
         if values.get("format") != "csv":
-            return super().get(request)
+            return self.json_page(request, values)
         qs = self.apply_filters(self.base_queryset(), values)
         page = self.page(exports.export_queryset(qs), ordering=self.ordering, values=values)
         records = exports.event_records(page.items, articles=partner_articles(request.user))
@@ -286,6 +286,21 @@ class EventListView(RegistryListView):
         ]
         headers = {"Link": ", ".join(links)} if links else None
         return Response(records, headers=headers, content_type="text/csv; charset=utf-8")
+
+    def json_page(self, request: Request, values: dict[str, Any]) -> Response:
+        """The page as .values() rows with the place's public rule a column, built as plain dicts
+        (rs.event_row: the same JSON as rs.EventSerializer)."""
+        qs = self.apply_filters(registry.public_events(), values).annotate(
+            place_public=ExpressionWrapper(registry.at_public_place(), output_field=BooleanField())
+        )
+        page = self.page(
+            qs.values(*rs.EVENT_ROW_FIELDS, "place_public"), ordering=self.ordering, values=values
+        )
+        wanted = values.get(FIELDS_PARAM)
+        results = [
+            rs.event_row(row, place_public=bool(row["place_public"]), wanted=wanted) for row in page.items
+        ]
+        return Response({"next": page.next, "previous": page.previous, "results": results})
 
 
 EVENT_DETAIL_PARAMS = [fields_param(rs.EventDetailSerializer)]
