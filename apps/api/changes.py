@@ -133,7 +133,36 @@ def _entry_dict(entry: selectors.Entry, articles_url: str) -> dict:
     }
 
 
-class ChangeFeedView(PartnerAPIView):
+class StatementValidators:
+    """For views that read the validators in a statement of their own (the feed: with its page;
+    the events list: compiled once per process) instead of PartnerAPIView.initial's query: the
+    same ETag basis (the partner, its head, the global head where the body carries it, the full
+    path, Accept), Last-Modified, and 304 or 412 as the base view answers them."""
+
+    validators_follow_global_head = False
+
+    def conditional(self, request: Request, *, seq: int, modified: datetime | None, head: int) -> None:
+        basis = [
+            str(request.user.pk),
+            str(seq),
+            str(head) if self.validators_follow_global_head else "",
+            request.get_full_path(),
+            request.META.get("HTTP_ACCEPT", ""),
+        ]
+        etag = '"' + hashlib.sha256("\n".join(basis).encode()).hexdigest()[:32] + '"'
+        self.validators = (etag, modified, head)
+        conditional = get_conditional_response(
+            request._request,
+            etag=etag,
+            last_modified=int(modified.timestamp()) if modified is not None else None,
+        )
+        if conditional is not None:
+            if conditional.status_code == 412:
+                raise PreconditionFailed
+            raise _NotModified(conditional)
+
+
+class ChangeFeedView(StatementValidators, PartnerAPIView):
     """What changed for this partner after a sequence number: apply upserts, delete tombstones."""
 
     # The validators and the page come from one statement (selectors.feed_page), read in
@@ -163,28 +192,6 @@ class ChangeFeedView(PartnerAPIView):
         self.conditional(
             request, seq=self.feed.partner_seq, modified=self.feed.modified, head=self.feed.head.seq
         )
-
-    def conditional(self, request: Request, *, seq: int, modified: datetime | None, head: int) -> None:
-        """PartnerAPIView.initial's validators from the feed's state: the same ETag basis (the
-        partner, its head, the global head, the full path, Accept), 304 or 412 as it answers."""
-        basis = [
-            str(request.user.pk),
-            str(seq),
-            str(head),
-            request.get_full_path(),
-            request.META.get("HTTP_ACCEPT", ""),
-        ]
-        etag = '"' + hashlib.sha256("\n".join(basis).encode()).hexdigest()[:32] + '"'
-        self.validators = (etag, modified, head)
-        conditional = get_conditional_response(
-            request._request,
-            etag=etag,
-            last_modified=int(modified.timestamp()) if modified is not None else None,
-        )
-        if conditional is not None:
-            if conditional.status_code == 412:
-                raise PreconditionFailed
-            raise _NotModified(conditional)
 
     @extend_schema(
         operation_id="changes_list",

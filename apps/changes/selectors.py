@@ -243,7 +243,7 @@ _NOW = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
 
 @lru_cache(maxsize=64)
-def _feed_statement(vendor: str, n_sections: int) -> tuple[str, tuple]:
+def _feed_statement(vendor: str, n_sections: int, with_page: bool = True) -> tuple[str, tuple]:
     """The feed's one statement for a partner entitled to `n_sections` sections, compiled once per
     process: the global head and retention, the partner's head row (the validators) and the page
     (LIMIT a parameter), as one row per page row (one row of NULLs after the head for an empty
@@ -258,8 +258,11 @@ def _feed_statement(vendor: str, n_sections: int) -> tuple[str, tuple]:
         partner_rows(partner_id=_PARTNER, section_ids=sections)
         .order_by("-seq")
         .values_list("seq", "created_at")[:1],
-        _page_rows(partner_id=_PARTNER, sections=sections, after=_AFTER, through=through, now=_NOW),
     ]
+    if with_page:  # else the validators alone (validator_state)
+        parts.append(
+            _page_rows(partner_id=_PARTNER, sections=sections, after=_AFTER, through=through, now=_NOW)
+        )
     connection = connections[DEFAULT_DB_ALIAS]
     now = connection.ops.adapt_datetimefield_value(_NOW)
     known = {_PARTNER: ("partner",), _AFTER: ("after",), now: ("now",)}
@@ -269,22 +272,43 @@ def _feed_statement(vendor: str, n_sections: int) -> tuple[str, tuple]:
         sql, params = qs.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
         compiled.append(sql)
         slots.extend(known.get(param, ("const", param)) for param in params)
-    compiled[2] += " LIMIT %s"
-    slots.append(("limit",))
-    used = {slot for slot in slots if slot[0] != "const"}
-    expected = {("partner",), ("after",), ("limit",), *(("section", i) for i in range(n_sections))}
-    if n_sections:  # without sections the visibility rule (and its time) compiles away
+    expected = {("partner",), *(("section", i) for i in range(n_sections))}
+    if with_page:
+        compiled[2] += " LIMIT %s"
+        slots.append(("limit",))
+        expected |= {("after",), ("limit",)}
+    if with_page and n_sections:  # without sections the visibility rule (and its time) compiles away
         expected.add(("now",))
+    used = {slot for slot in slots if slot[0] != "const"}
     if used != expected or any(str(value) in " ".join(compiled) for value in (_PARTNER, _AFTER, _SECTION)):
         raise RuntimeError(f"the feed statement did not compile to parameters: {used ^ expected}")
-    counter_sql, head_sql, page_sql = compiled
     sql = (
-        "SELECT k.*, h.*, p.* FROM (SELECT 1 AS one) o"  # noqa: S608 - compiled querysets
-        f" LEFT JOIN ({counter_sql}) k ON TRUE"
-        f" LEFT JOIN ({head_sql}) h ON TRUE"
-        f" LEFT JOIN ({page_sql}) p ON TRUE ORDER BY p.seq"
+        f"SELECT k.*, h.*{', p.*' if with_page else ''} FROM (SELECT 1 AS one) o"  # noqa: S608 - compiled querysets
+        f" LEFT JOIN ({compiled[0]}) k ON TRUE"
+        f" LEFT JOIN ({compiled[1]}) h ON TRUE"
     )
+    if with_page:
+        sql += f" LEFT JOIN ({compiled[2]}) p ON TRUE ORDER BY p.seq"
     return sql, tuple(slots)
+
+
+def _run(sql: str, slots: tuple, sections: list[int], values: dict[str, Any]) -> list[tuple]:
+    params = [
+        slot[1] if slot[0] == "const" else sections[slot[1]] if slot[0] == "section" else values[slot[0]]
+        for slot in slots
+    ]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def validator_state(*, partner_id: int, section_ids: Iterable[int]) -> tuple[int, datetime | None, Head]:
+    """partner_validator_state for a list of section ids, from a statement compiled once per
+    process and number of sections (_feed_statement without the page)."""
+    sections = sorted(set(section_ids))
+    sql, slots = _feed_statement(connections[DEFAULT_DB_ALIAS].vendor, len(sections), with_page=False)
+    current, pruned, seq, modified = _run(sql, slots, sections, {"partner": partner_id})[0]
+    return seq or 0, _instant(modified), Head(seq=current or 0, pruned_through=pruned or 0)
 
 
 def _instant(value: Any) -> datetime | None:
@@ -311,13 +335,7 @@ def feed_page(
         "limit": limit + 1,
         "now": connection.ops.adapt_datetimefield_value(now or timezone.now()),
     }
-    params = [
-        slot[1] if slot[0] == "const" else sections[slot[1]] if slot[0] == "section" else values[slot[0]]
-        for slot in slots
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        result = cursor.fetchall()
+    result = _run(sql, slots, sections, values)
     current, pruned, partner_seq, modified = result[0][:4]  # one row at least: FROM (SELECT 1)
     head_now = Head(seq=current or 0, pruned_through=pruned or 0)
     rows = [FeedRow(row[4], _instant(row[5]), *row[6:]) for row in result if row[4] is not None]
