@@ -168,4 +168,6 @@ def paginate(
 
 
 def _value(row: Any, field: str) -> Any:
+    if isinstance(row, dict):  # a .values() page
+        return row["id" if field == "pk" else field]
     return row.pk if field in {"pk", "id"} else getattr(row, field)

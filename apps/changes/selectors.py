@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
 
 from apps.changes.models import TOMBSTONE_REASONS, Action, Cause, Change, ChangeCounter, Kill, ObjectType
@@ -108,7 +126,7 @@ def entry_for(row: Change, *, section_ids: set[int]) -> Entry | None:
     )
 
 
-def _is_upsert_for(*, partner_id: int, sections: list[int]) -> Q:
+def _is_upsert_for(*, partner_id: int, sections: list[int] | QuerySet) -> Q:
     """SQL twin of entry_for's action: the rows that tell this partner to upsert."""
     own_or_registry = Q(partner_id=partner_id) | (
         Q(partner__isnull=True) & ~Q(object_type=ObjectType.ARTICLE)
@@ -116,6 +134,76 @@ def _is_upsert_for(*, partner_id: int, sections: list[int]) -> Q:
     shared_article = Q(partner__isnull=True, object_type=ObjectType.ARTICLE)
     entitled_after = Q(visible_after=True, syndicable_after=True, section_after__in=sections)
     return (own_or_registry & Q(action=Action.UPSERT)) | (shared_article & entitled_after)
+
+
+# What entry_for reads of a row, in the order the feed's page query returns them (then `seeable`).
+ROW_FIELDS = (
+    "seq",
+    "created_at",
+    "object_type",
+    "object_id",
+    "cause",
+    "partner_id",
+    "action",
+    "visible_before",
+    "visible_after",
+    "section_before",
+    "section_after",
+    "syndicable_before",
+    "syndicable_after",
+    "merged_into",
+)
+FeedRow = namedtuple("FeedRow", [*ROW_FIELDS, "seeable"])
+
+
+def _page_rows(*, partner_id: int, sections: list[int], after: Any, through: Any, now: datetime | None):
+    """The feed page's rows after `after` up to `through` (ints or expressions), oldest first, as
+    ROW_FIELDS + `seeable`: whether an article upsert's article may be seen now (partner_articles'
+    rule; True for every other row). Unsliced: the caller takes limit + 1."""
+    relevant = partner_rows(partner_id=partner_id, section_ids=sections)
+    later = relevant.filter(
+        object_type=OuterRef("object_type"),
+        object_id=OuterRef("object_id"),
+        seq__gt=OuterRef("seq"),
+        seq__lte=through,
+    )
+    upsert = _is_upsert_for(partner_id=partner_id, sections=sections)
+    seeable = syndicable_articles(sections=sections, now=now).filter(
+        is_syndicable(), pk=OuterRef("object_id")
+    )
+    return (
+        relevant.filter(seq__gt=after, seq__lte=through)
+        .alias(superseded=Exists(later))
+        .exclude(upsert & Q(superseded=True))
+        .annotate(
+            seeable=Case(
+                When(Q(object_type=ObjectType.ARTICLE) & upsert, then=Exists(seeable)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("seq")
+        .values_list(*ROW_FIELDS, "seeable")
+    )
+
+
+def _entries(
+    rows: list, *, sections: list[int], after: int, limit: int, through: int
+) -> tuple[list[Entry], int, bool]:
+    """partner_changes' answer from its page rows (at most limit + 1 FeedRows)."""
+    more = len(rows) > limit
+    rows = rows[:limit]
+    entitled = set(sections)
+    entries = []
+    for row in rows:
+        entry = entry_for(row, section_ids=entitled)
+        if entry is None:
+            continue
+        if entry.object_type == ObjectType.ARTICLE and entry.action == Action.UPSERT and not row.seeable:
+            continue
+        entries.append(entry)
+    next_after = rows[-1].seq if more else max(after, through)
+    return entries, next_after, more
 
 
 def partner_changes(
@@ -128,45 +216,140 @@ def partner_changes(
     object reaches this partner by `through` (the later row says all a client needs), so a
     partner reading from after=0 gets each article once; and an article upsert is sent only
     while the partner may see the article now (partner_articles' rule), so an article whose
-    expiry passed before the scheduler unpublished it is never upserted. Tombstones always go."""
+    expiry passed before the scheduler unpublished it is never upserted. Tombstones always go.
+    The API reads the same page with its validators in one statement: feed_page."""
     sections = sorted(set(section_ids))
-    relevant = partner_rows(partner_id=partner_id, section_ids=sections)
-    later = relevant.filter(
-        object_type=OuterRef("object_type"),
-        object_id=OuterRef("object_id"),
-        seq__gt=OuterRef("seq"),
-        seq__lte=through,
-    )
-    rows = list(
-        relevant.filter(seq__gt=after, seq__lte=through)
-        .alias(superseded=Exists(later))
-        .exclude(_is_upsert_for(partner_id=partner_id, sections=sections) & Q(superseded=True))
-        .order_by("seq")[: limit + 1]
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    entitled = set(sections)
-    entries = [entry for row in rows if (entry := entry_for(row, section_ids=entitled)) is not None]
-    upserted = {
-        e.object_id for e in entries if e.object_type == ObjectType.ARTICLE and e.action == Action.UPSERT
-    }
-    if upserted:
-        seeable = set(
-            syndicable_articles(sections=sections)
-            .filter(is_syndicable(), pk__in=upserted)
-            .values_list("pk", flat=True)
+    qs = _page_rows(partner_id=partner_id, sections=sections, after=after, through=through, now=None)
+    rows = [FeedRow(*row) for row in qs[: limit + 1]]
+    return _entries(rows, sections=sections, after=after, limit=limit, through=through)
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    """One read of the feed: the validators' state and the page, from one statement."""
+
+    partner_seq: int  # the partner's head: its newest change-log row (0: none)
+    modified: datetime | None  # that row's time
+    head: Head
+    entries: list[Entry]
+    next_after: int
+    more: bool
+
+
+# Stand-ins for the per-request values while the statement is compiled (feed_page): in range for
+# the columns they are compared with, and never a real id, sequence or time.
+_PARTNER, _AFTER, _SECTION = 2_099_000_001, 2_098_000_001, 2_100_000_000
+_NOW = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
+
+
+@lru_cache(maxsize=64)
+def _feed_statement(vendor: str, n_sections: int, with_page: bool = True) -> tuple[str, tuple]:
+    """The feed's one statement for a partner entitled to `n_sections` sections, compiled once per
+    process: the global head and retention, the partner's head row (the validators) and the page
+    (LIMIT a parameter), as one row per page row (one row of NULLs after the head for an empty
+    page). Returns (sql, slots): a slot is ("partner",), ("after",), ("now",), ("section", i),
+    ("limit",) or ("const", value). Compiling the ORM's query cost ~20 ms a request
+    (docs/adr/0016); filling the slots costs microseconds."""
+    sections = [_SECTION + i for i in range(n_sections)]
+    counter = ChangeCounter.objects.filter(pk=1)
+    through = Coalesce(Subquery(counter.values("value")[:1]), Value(0), output_field=BigIntegerField())
+    parts = [
+        counter.values_list("value", "pruned_through"),
+        partner_rows(partner_id=_PARTNER, section_ids=sections)
+        .order_by("-seq")
+        .values_list("seq", "created_at")[:1],
+    ]
+    if with_page:  # else the validators alone (validator_state)
+        parts.append(
+            _page_rows(partner_id=_PARTNER, sections=sections, after=_AFTER, through=through, now=_NOW)
         )
-        entries = [
-            e
-            for e in entries
-            if not (
-                e.object_type == ObjectType.ARTICLE
-                and e.action == Action.UPSERT
-                and e.object_id not in seeable
-            )
-        ]
-    next_after = rows[-1].seq if more else max(after, through)
-    return entries, next_after, more
+    connection = connections[DEFAULT_DB_ALIAS]
+    now = connection.ops.adapt_datetimefield_value(_NOW)
+    known = {_PARTNER: ("partner",), _AFTER: ("after",), now: ("now",)}
+    known.update({section: ("section", i) for i, section in enumerate(sections)})
+    compiled, slots = [], []
+    for qs in parts:
+        sql, params = qs.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
+        compiled.append(sql)
+        slots.extend(known.get(param, ("const", param)) for param in params)
+    expected = {("partner",), *(("section", i) for i in range(n_sections))}
+    if with_page:
+        compiled[2] += " LIMIT %s"
+        slots.append(("limit",))
+        expected |= {("after",), ("limit",)}
+    if with_page and n_sections:  # without sections the visibility rule (and its time) compiles away
+        expected.add(("now",))
+    used = {slot for slot in slots if slot[0] != "const"}
+    if used != expected or any(str(value) in " ".join(compiled) for value in (_PARTNER, _AFTER, _SECTION)):
+        raise RuntimeError(f"the feed statement did not compile to parameters: {used ^ expected}")
+    sql = (
+        f"SELECT k.*, h.*{', p.*' if with_page else ''} FROM (SELECT 1 AS one) o"  # noqa: S608 - compiled querysets
+        f" LEFT JOIN ({compiled[0]}) k ON TRUE"
+        f" LEFT JOIN ({compiled[1]}) h ON TRUE"
+    )
+    if with_page:
+        sql += f" LEFT JOIN ({compiled[2]}) p ON TRUE ORDER BY p.seq"
+    return sql, tuple(slots)
+
+
+def _run(sql: str, slots: tuple, sections: list[int], values: dict[str, Any]) -> list[tuple]:
+    params = [
+        slot[1] if slot[0] == "const" else sections[slot[1]] if slot[0] == "section" else values[slot[0]]
+        for slot in slots
+    ]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def validator_state(*, partner_id: int, section_ids: Iterable[int]) -> tuple[int, datetime | None, Head]:
+    """partner_validator_state for a list of section ids, from a statement compiled once per
+    process and number of sections (_feed_statement without the page)."""
+    sections = sorted(set(section_ids))
+    sql, slots = _feed_statement(connections[DEFAULT_DB_ALIAS].vendor, len(sections), with_page=False)
+    current, pruned, seq, modified = _run(sql, slots, sections, {"partner": partner_id})[0]
+    return seq or 0, _instant(modified), Head(seq=current or 0, pruned_through=pruned or 0)
+
+
+def _instant(value: Any) -> datetime | None:
+    """A time column read without the ORM: SQLite gives text, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def feed_page(
+    *, partner_id: int, section_ids: Iterable[int], after: int, limit: int, now: datetime | None = None
+) -> FeedPage:
+    """partner_changes up to the head, and the partner's validator state (partner_validator_state),
+    in one statement: the head and the page come from one snapshot, and the SQL is compiled once
+    per process and number of sections (_feed_statement)."""
+    sections = sorted(set(section_ids))
+    sql, slots = _feed_statement(connections[DEFAULT_DB_ALIAS].vendor, len(sections))
+    connection = connections[DEFAULT_DB_ALIAS]
+    values = {
+        "partner": partner_id,
+        "after": after,
+        "limit": limit + 1,
+        "now": connection.ops.adapt_datetimefield_value(now or timezone.now()),
+    }
+    result = _run(sql, slots, sections, values)
+    current, pruned, partner_seq, modified = result[0][:4]  # one row at least: FROM (SELECT 1)
+    head_now = Head(seq=current or 0, pruned_through=pruned or 0)
+    rows = [FeedRow(row[4], _instant(row[5]), *row[6:]) for row in result if row[4] is not None]
+    entries, next_after, more = _entries(
+        rows, sections=sections, after=after, limit=limit, through=head_now.seq
+    )
+    return FeedPage(
+        partner_seq=partner_seq or 0,
+        modified=_instant(modified),
+        head=head_now,
+        entries=entries,
+        next_after=next_after,
+        more=more,
+    )
 
 
 # Kills as the desk sees them: a page is shown as killed while it stays unpublished after its

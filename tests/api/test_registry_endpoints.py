@@ -413,3 +413,40 @@ def test_registry_urls_use_the_public_base_url_not_the_request_host(api, registr
     assert [a["url"] for a in body["articles"]] == [
         f"https://news.example.org{story.url_path[len('/home') :]}"
     ]
+
+
+# ---------------------------------------------------------------------------- events list: rows
+
+
+def test_event_list_rows_are_what_the_event_serializer_says(api, registry):
+    """The list builds its rows from .values() (rs.event_row); the serializer is the contract."""
+    from rest_framework.test import APIRequestFactory
+
+    from apps.api import registry_serializers as rs
+
+    hidden = PlaceFactory(review_status=ReviewStatus.PROPOSED)
+    EventFactory(place=hidden, summary="at a proposed place", start_precision="month")
+    EventFactory(place=None, end=dt.date(2025, 1, 1), end_precision="year")
+    EventFactory(place=Place.objects.get(slug="bamako"))
+    body = ok(api.get("/api/v1/events/?page_size=100"))
+    events = Event.objects.public().select_related("place").order_by("id")
+    context = {"request": APIRequestFactory().get("/api/v1/events/")}
+    expected = rs.EventSerializer(events, many=True, context=context).data
+    assert body["results"] == expected
+    assert any(e["place"] is None for e in expected) and any(e["place"] for e in expected)
+    assert any(e["end"] for e in expected)
+    # `fields` keeps the serializer's order and only what is asked for.
+    picked = ok(api.get("/api/v1/events/?page_size=100&fields=url,id,place"))["results"]
+    assert picked == [{"id": e["id"], "place": e["place"], "url": e["url"]} for e in expected]
+    assert [list(row) for row in picked][:1] == [["id", "place", "url"]]
+
+
+def test_event_list_queries_are_pinned_at_any_page_size(api, registry, django_assert_num_queries):
+    """The key, the entitled section ids, the validators' compiled statement, the page."""
+    for _n in range(101):
+        EventFactory(place=Place.objects.get(slug="bamako"))
+    for size in (5, 100):
+        api.get(f"/api/v1/events/?page_size={size}")  # one-off lookups
+        with django_assert_num_queries(4):
+            response = api.get(f"/api/v1/events/?page_size={size}")
+        assert len(response.json()["results"]) == size

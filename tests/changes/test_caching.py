@@ -112,3 +112,21 @@ def test_feed_validator_follows_the_global_head(api, sahel, west_africa):
     first = api.get(FEED)
     ArticlePageFactory(parent=west_africa)  # not for this partner, but the body's head moves
     assert api.get(FEED, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_the_events_list_validators_are_the_base_views_own(api, partner, sahel, west_africa):
+    """The events list reads its validators from a compiled statement (apps.changes.selectors.
+    validator_state): the same values partner_validator_state gives, and the same headers."""
+    from apps.changes.selectors import partner_validator_state, validator_state
+    from apps.partners.selectors import entitled_section_ids, entitled_sections
+
+    ArticlePageFactory(parent=sahel)
+    ids = entitled_section_ids(partner)
+    assert validator_state(partner_id=partner.pk, section_ids=ids) == partner_validator_state(
+        partner_id=partner.pk, section_ids=entitled_sections(partner).values("pk")
+    )
+    events, actors = api.get("/api/v1/events/"), api.get("/api/v1/actors/")
+    assert events["Last-Modified"] == actors["Last-Modified"]
+    assert api.get("/api/v1/events/", HTTP_IF_NONE_MATCH=events["ETag"]).status_code == 304
+    ArticlePageFactory(parent=west_africa)  # not this partner's: the validator stays
+    assert api.get("/api/v1/events/")["ETag"] == events["ETag"]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIRequestFactory
 
 from apps.api import changes as api_changes
+from apps.api.views import HEAD_HEADER
 from apps.changes.selectors import partner_changes
 from apps.core.public_urls import absolute_url
 from apps.partners.selectors import entitled_section_ids
@@ -66,3 +67,24 @@ def test_entries_are_what_the_entry_serializer_says(api, partner, sahel):
         expected.append(api_changes.ChangeEntrySerializer(row, context={"request": request}).data)
     assert any(e["ninjs"] for e in expected) and any(e["url"] for e in expected)
     assert body["results"] == expected
+
+
+def test_a_page_is_three_queries_at_any_limit(api, sahel, django_assert_num_queries):
+    """The key, the entitled sections, then one statement: the validators (global head, the
+    partner's head) and the page with its seeable check (selectors.feed_page)."""
+    pages = [ArticlePageFactory(parent=sahel) for _ in range(105)]
+    pages[3].unpublish()  # a tombstone among the upserts
+    for limit in (5, 100):
+        api.get("/api/v1/changes/", {"after": 0, "limit": limit})  # one-off lookups
+        with django_assert_num_queries(3):
+            response = api.get("/api/v1/changes/", {"after": 0, "limit": limit})
+        assert len(response.json()["results"]) == limit
+
+
+def test_a_conditional_request_is_answered_from_the_same_statement(api, sahel, django_assert_num_queries):
+    ArticlePageFactory(parent=sahel)
+    first = api.get("/api/v1/changes/", {"after": 0})
+    with django_assert_num_queries(3):
+        again = api.get("/api/v1/changes/", {"after": 0}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert again[HEAD_HEADER] == first[HEAD_HEADER] == str(first.json()["head"])
