@@ -1,7 +1,7 @@
 """The representation cache, measured: floor, ours without the cache and ours with it, interleaved
 in one process on a bench corpus (docs/adr/0016-notes/cache.md).
 
-    DATABASE_URL=postgres://.../newsdesk_prof_s23 python docs/adr/0016-notes/cache_bench.py [--rounds 30]
+    DATABASE_URL=postgres://.../newsdesk_prof_s23 python -m bench.cache_bench [--rounds 30]
         [--only list,section,actor,detail,ninjs] [--profile list]
 
 Read-only on the corpus: the bench partner, its key and the editor are made inside one transaction
@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 import django
