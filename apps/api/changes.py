@@ -6,12 +6,10 @@ receives a row about content outside its entitlement. See docs/api.md, "Sync".
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
-from django.utils.cache import get_conditional_response
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -21,17 +19,16 @@ from rest_framework.utils.urls import replace_query_param
 from apps.api.exceptions import (
     PROBLEM_CONTENT_TYPE,
     InvalidParameters,
-    PreconditionFailed,
     problem,
     problem_type,
     safe_full_path,
 )
 from apps.api.params import MAX_ID, Param, parse_whole_number
-from apps.api.views import PartnerAPIView, _NotModified, problem_responses
+from apps.api.views import PartnerAPIView, problem_responses
 from apps.changes import selectors
 from apps.changes.models import Action, ObjectType
 from apps.core.public_urls import absolute_url
-from apps.partners.models import ApiKey
+from apps.partners.models import Partner
 from apps.partners.selectors import entitled_section_ids
 
 DEFAULT_LIMIT = 100
@@ -133,36 +130,7 @@ def _entry_dict(entry: selectors.Entry, articles_url: str) -> dict:
     }
 
 
-class StatementValidators:
-    """For views that read the validators in a statement of their own (the feed: with its page;
-    the events list: compiled once per process) instead of PartnerAPIView.initial's query: the
-    same ETag basis (the partner, its head, the global head where the body carries it, the full
-    path, Accept), Last-Modified, and 304 or 412 as the base view answers them."""
-
-    validators_follow_global_head = False
-
-    def conditional(self, request: Request, *, seq: int, modified: datetime | None, head: int) -> None:
-        basis = [
-            str(request.user.pk),
-            str(seq),
-            str(head) if self.validators_follow_global_head else "",
-            request.get_full_path(),
-            request.META.get("HTTP_ACCEPT", ""),
-        ]
-        etag = '"' + hashlib.sha256("\n".join(basis).encode()).hexdigest()[:32] + '"'
-        self.validators = (etag, modified, head)
-        conditional = get_conditional_response(
-            request._request,
-            etag=etag,
-            last_modified=int(modified.timestamp()) if modified is not None else None,
-        )
-        if conditional is not None:
-            if conditional.status_code == 412:
-                raise PreconditionFailed
-            raise _NotModified(conditional)
-
-
-class ChangeFeedView(StatementValidators, PartnerAPIView):
+class ChangeFeedView(PartnerAPIView):
     """What changed for this partner after a sequence number: apply upserts, delete tombstones."""
 
     # The validators and the page come from one statement (selectors.feed_page), read in
@@ -171,14 +139,11 @@ class ChangeFeedView(StatementValidators, PartnerAPIView):
     validators_follow_global_head = True
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # DRF's own initial (negotiation, key, permission, throttle), not the base view's
-        # validator query: the feed's statement carries the validators.
-        super(PartnerAPIView, self).initial(request, *args, **kwargs)
-        self.validators = None
         self.feed = None
-        if request.method not in {"GET", "HEAD"} or not isinstance(request.auth, ApiKey):
-            return
-        partner = request.user
+        super().initial(request, *args, **kwargs)
+
+    def validator_state(self, partner: Partner) -> tuple[int, datetime | None, int]:
+        # The page comes with the validators, in one statement (selectors.feed_page).
         try:
             values = self.query(CHANGE_PARAMS)
         except InvalidParameters:
@@ -189,9 +154,7 @@ class ChangeFeedView(StatementValidators, PartnerAPIView):
         self.feed = selectors.feed_page(
             partner_id=partner.pk, section_ids=entitled_section_ids(partner), after=after, limit=limit
         )
-        self.conditional(
-            request, seq=self.feed.partner_seq, modified=self.feed.modified, head=self.feed.head.seq
-        )
+        return self.feed.partner_seq, self.feed.modified, self.feed.head.seq
 
     @extend_schema(
         operation_id="changes_list",

@@ -44,7 +44,7 @@ from apps.api.selectors import (
 )
 from apps.api.throttling import PartnerKeyThrottle
 from apps.changes.selectors import partner_validator_state
-from apps.partners.models import ApiKey
+from apps.partners.models import ApiKey, Partner
 from apps.partners.selectors import entitled_section_ids, entitled_sections
 from apps.partners.usage import record_request
 
@@ -155,7 +155,12 @@ class PartnerAPIView(PartnerPolicy, APIView):
         self.validators: tuple[str, datetime | None, int] | None = None
         if request.method not in {"GET", "HEAD"} or not isinstance(request.auth, ApiKey):
             return
-        partner = request.user
+        seq, modified, head = self.validator_state(request.user)
+        self.conditional(request, partner=request.user, seq=seq, modified=modified, head=head)
+
+    def validator_state(self, partner: Partner) -> tuple[int, datetime | None, int]:
+        """The partner's head, its time and the global head. Views that read them in a statement
+        of their own (the change feed with its page, the events list) override this."""
         # Entitlement changes write rows for the partner, so its head already follows them. Views
         # that read articles get the entitled section ids once (one query) and pass the list to the
         # validators and the article queries: as a nested subquery it cost planning time in each.
@@ -164,15 +169,22 @@ class PartnerAPIView(PartnerPolicy, APIView):
         sections = self.section_ids if self.reads_articles else entitled_sections(partner).values("pk")
         seq, modified, change_head = partner_validator_state(partner_id=partner.pk, section_ids=sections)
         self.change_head = change_head  # the change feed reads it instead of asking again
+        return seq, modified, change_head.seq
+
+    def conditional(
+        self, request: Request, *, partner: Partner, seq: int, modified: datetime | None, head: int
+    ) -> None:
+        """The ETag (partner, its head, the global head where the body carries it, full path,
+        Accept) and Last-Modified; 304 or 412 through Django's get_conditional_response."""
         basis = [
             str(partner.pk),
             str(seq),
-            str(change_head.seq) if self.validators_follow_global_head else "",
+            str(head) if self.validators_follow_global_head else "",
             request.get_full_path(),
             request.META.get("HTTP_ACCEPT", ""),
         ]
         etag = '"' + hashlib.sha256("\n".join(basis).encode()).hexdigest()[:32] + '"'
-        self.validators = (etag, modified, change_head.seq)
+        self.validators = (etag, modified, head)
         conditional = get_conditional_response(
             request._request,
             etag=etag,
