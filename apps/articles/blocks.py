@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from wagtail import blocks
 from wagtail.embeds.blocks import EmbedBlock
@@ -9,6 +14,80 @@ from wagtail.images.blocks import ImageChooserBlock
 
 from apps.articles.embeds import is_allowed_embed_url
 from apps.core.safe_links import drop_unsafe_links, unsafe_contentstate_links, validate_safe_links
+
+# The records a submitted body's chooser blocks name, read in one query per chooser (the article
+# form sets them around its validation: read_chosen). Wagtail's ChooserBlock looks each one up on
+# its own, twice (reading the form and cleaning it): 2 queries per image or related-article block.
+_chosen: ContextVar[dict[int, dict[str, Any]] | None] = ContextVar("chosen_records", default=None)
+
+
+class ReadOnceChooser:
+    """A ChooserBlock that takes its record from read_chosen's read when there is one; any value
+    that read did not find (a deleted image, a malformed id) goes through Wagtail's own lookup
+    and its own error."""
+
+    def _read(self, value: Any) -> Any:
+        records = _chosen.get()
+        return None if records is None else records.get(id(self), {}).get(str(value))
+
+    def value_from_form(self, value):
+        if value not in (None, "") and not isinstance(value, self.model_class):
+            record = self._read(value)
+            if record is not None:
+                return record
+        return super().value_from_form(value)
+
+    def clean(self, value):
+        # The read used this block's own field queryset: the record it found is the one
+        # ModelChoiceField.clean would fetch again.
+        if isinstance(value, self.model_class) and self._read(value.pk) is value:
+            return value
+        return super().clean(value)
+
+
+class ReadOnceImageChooserBlock(ReadOnceChooser, ImageChooserBlock):
+    pass
+
+
+class ReadOncePageChooserBlock(ReadOnceChooser, blocks.PageChooserBlock):
+    pass
+
+
+def _chooser_values(stream: blocks.StreamBlock, data: Mapping[str, Any], prefix: str) -> dict[int, set]:
+    """The raw ids the submitted stream's struct blocks send to their ReadOnceChoosers, per chooser
+    (Wagtail's names: `<prefix>-<n>-type`, `<prefix>-<n>-value-<child>`)."""
+    values: dict[int, set] = {}
+    try:
+        count = int(data.get(f"{prefix}-count") or 0)
+    except (TypeError, ValueError):
+        return values  # Wagtail reports the malformed form itself
+    for n in range(count):
+        struct = stream.child_blocks.get(data.get(f"{prefix}-{n}-type"))
+        for name, child in getattr(struct, "child_blocks", {}).items():
+            raw = data.get(f"{prefix}-{n}-value-{name}")
+            if isinstance(child, ReadOnceChooser) and isinstance(raw, str) and raw.isdigit():
+                values.setdefault(id(child), set()).add(raw)
+    return values
+
+
+@contextmanager
+def read_chosen(stream: blocks.StreamBlock, data: Mapping[str, Any], prefix: str) -> Iterator[None]:
+    """While the form reads and cleans the body, its chooser blocks' records, one query each."""
+    choosers = {
+        id(child): child
+        for struct in stream.child_blocks.values()
+        for child in getattr(struct, "child_blocks", {}).values()
+        if isinstance(child, ReadOnceChooser)
+    }
+    records = {
+        key: {str(pk): record for pk, record in choosers[key].field.queryset.in_bulk(raw).items()}
+        for key, raw in _chooser_values(stream, data, prefix).items()
+    }
+    token = _chosen.set(records)
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
 
 
 class SafeRichTextBlock(blocks.RichTextBlock):
@@ -51,7 +130,7 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class ArticleImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
+    image = ReadOnceImageChooserBlock()
     caption = blocks.CharBlock(
         required=False, max_length=500, help_text="Leave empty to use the image's caption."
     )
@@ -88,7 +167,7 @@ class FactBoxBlock(blocks.StructBlock):
 
 
 class RelatedArticleBlock(blocks.StructBlock):
-    article = blocks.PageChooserBlock(page_type="articles.ArticlePage")
+    article = ReadOncePageChooserBlock(page_type="articles.ArticlePage")
     label = blocks.CharBlock(required=False, max_length=60, default="Related")
 
     class Meta:

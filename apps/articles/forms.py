@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Q, Value
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
+
+from apps.articles.blocks import read_chosen
 
 
 def _once_per_page_field(formset) -> str | None:
@@ -337,8 +339,15 @@ class ArticlePageForm(WagtailAdminPageForm):
                 _load_chosen_records(formset)
 
     def is_valid(self) -> bool:
-        with _validated_in_bulk(self.instance, self._rows_read_once):
+        with _validated_in_bulk(self.instance, self._rows_read_once), self._body_choosers_read():
             return super().is_valid()
+
+    def _body_choosers_read(self):
+        """The body's image and related-article records, one query per chooser (blocks.read_chosen)."""
+        field = self.fields.get("body")
+        if not self.is_bound or field is None:
+            return nullcontext()
+        return read_chosen(field.block, self.data, self.add_prefix("body"))
 
     def _claim_rows_saved_since_loading(self, formset) -> None:
         """Point a row sent without an id at the page's row for the same record, if the form
