@@ -5,6 +5,7 @@ Autosave stays ON here (Wagtail's default, what reporters have); the other scena
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
@@ -56,8 +57,39 @@ def write_article(me: Person, registry) -> None:
     me.choose(page.get_by_role("button", name="Choose place").last, registry["place"].name)
 
 
+def autosaves_in_flight(page):
+    """A count of the editor's autosave POSTs not yet answered, and when the last one moved."""
+    state = {"open": 0, "moved": time.monotonic()}
+
+    def sent(request):
+        if request.method == "POST" and "/admin/pages/" in request.url:
+            state["open"] += 1
+            state["moved"] = time.monotonic()
+
+    def done(request):
+        if request.method == "POST" and "/admin/pages/" in request.url:
+            state["open"] -= 1
+            state["moved"] = time.monotonic()
+
+    page.on("request", sent)
+    page.on("requestfinished", done)
+    page.on("requestfailed", done)
+    return state
+
+
+def wait_for_autosave_to_settle(page, state, *, quiet_s: float = 1.5, timeout_s: float = 20) -> None:
+    """Until no autosave is in flight or has moved for `quiet_s`: the "Saved" indicator alone can
+    still show an earlier save while the next one (for the last tag chosen) is about to go. A
+    submit racing that save is refused by Wagtail as out of date (400 in the console)."""
+    deadline = time.monotonic() + timeout_s
+    while state["open"] or time.monotonic() - state["moved"] < quiet_s:
+        assert time.monotonic() < deadline, "autosave did not settle"
+        page.wait_for_timeout(100)
+
+
 def test_reporter_writes_tags_and_submits_to_desk_review(page, shots, console, registry):
     me = Person(page)
+    autosaves = autosaves_in_flight(page)
     me.login("reporter")
     write_article(me, registry)
     shots("tags", full_page=True)
@@ -65,6 +97,7 @@ def test_reporter_writes_tags_and_submits_to_desk_review(page, shots, console, r
     # Autosave stores the new draft by itself (the editor moves to the page's edit view) and says
     # so. Submitting while a save is still in flight is the race in docs/testing.md.
     expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/(#.*)?$"), timeout=15_000)
+    wait_for_autosave_to_settle(page, autosaves)
     expect(page.locator(".w-autosave-indicator__state--saved")).to_be_visible()
 
     # The reporter's action menu offers submission and no way to publish.
