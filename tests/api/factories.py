@@ -35,3 +35,25 @@ def tags(*, actors=(), events=(), places=(), **extra) -> dict:
         "event_tags": [ArticleEvent(event=e, **extra) for e in events],
         "place_tags": [ArticlePlace(place=p, **extra) for p in places],
     }
+
+
+def fully_linked_articles(section, *, topic: str, tags_for, n: int = 7) -> list:
+    """`n` articles with everything the representation reads from other rows: a hero and a body
+    image, a page link and a related article (the page "Earlier <topic> story"), and the child
+    rows `tags_for(i)` gives article i (a `tags(...)` dict). For query-count tests of lists."""
+    hero, inline = make_image(f"Hero at the {topic}"), make_image(f"Scene at the {topic}")
+    linked = ArticlePageFactory(parent=section, title=f"Earlier {topic} story")
+    return [
+        ArticlePageFactory(
+            parent=section,
+            title=f"{topic.capitalize()} story {i}",
+            hero_image=hero,
+            body=[
+                paragraph(f'The convoy <a linktype="page" id="{linked.pk}">crossed</a> at dawn ({i}).'),
+                ("image", {"image": inline, "caption": "", "credit": ""}),
+                ("related_article", {"article": linked, "label": "Earlier"}),
+            ],
+            **tags_for(i),
+        )
+        for i in range(n)
+    ]

@@ -17,8 +17,7 @@ from tests.api.factories import (
     ArticlePageFactory,
     EventFactory,
     PlaceFactory,
-    make_image,
-    paragraph,
+    fully_linked_articles,
     tags,
 )
 
@@ -34,22 +33,11 @@ def world(sahel):
     hero and body image, page link, related article): a and the place on all, b on six."""
     a, b = ActorFactory(), ActorFactory()
     place, event = PlaceFactory(), EventFactory()
-    hero, inline = make_image("Hero at the ford"), make_image("Ferry at the ford")
-    linked = ArticlePageFactory(parent=sahel, title="Earlier ford story")
-    pages = [
-        ArticlePageFactory(
-            parent=sahel,
-            title=f"Ford story {n}",
-            hero_image=hero,
-            body=[
-                paragraph(f'The ferry <a linktype="page" id="{linked.pk}">crossed</a> at noon ({n}).'),
-                ("image", {"image": inline, "caption": "", "credit": ""}),
-                ("related_article", {"article": linked, "label": "Earlier"}),
-            ],
-            **tags(actors=[a, b] if n else [a], events=[event], places=[place]),
-        )
-        for n in range(7)
-    ]
+    pages = fully_linked_articles(
+        sahel,
+        topic="ford",
+        tags_for=lambda i: tags(actors=[a, b] if i else [a], events=[event], places=[place]),
+    )
     return a, b, place, pages
 
 

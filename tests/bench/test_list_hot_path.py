@@ -9,11 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.api.factories import (
     ActorFactory,
-    ArticlePageFactory,
     EventFactory,
     PlaceFactory,
-    make_image,
-    paragraph,
+    fully_linked_articles,
     tags,
 )
 
@@ -30,22 +28,9 @@ def tagged(desk, sahel):
     article: everything the representation loads from other rows."""
     actors = [ActorFactory() for _ in range(4)]
     place, event = PlaceFactory(), EventFactory()
-    hero, inline = make_image("Hero at the border"), make_image("Convoy on the road")
-    linked = ArticlePageFactory(parent=sahel, title="Earlier border story")
-    return [
-        ArticlePageFactory(
-            parent=sahel,
-            title=f"Border story {n}",
-            hero_image=hero,
-            body=[
-                paragraph(f'The convoy <a linktype="page" id="{linked.pk}">crossed</a> at dawn ({n}).'),
-                ("image", {"image": inline, "caption": "", "credit": ""}),
-                ("related_article", {"article": linked, "label": "Earlier"}),
-            ],
-            **tags(actors=actors, events=[event], places=[place]),
-        )
-        for n in range(7)
-    ]
+    return fully_linked_articles(
+        sahel, topic="border", tags_for=lambda _: tags(actors=actors, events=[event], places=[place])
+    )
 
 
 def _queries(client, url: str) -> list[str]:
