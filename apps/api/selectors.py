@@ -3,6 +3,7 @@ needs, loaded for a whole page of articles in a fixed number of queries."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -359,22 +360,19 @@ def _child_rows_union(pages: Any) -> QuerySet:
 # array parameter per part for the ids: building and compiling it through the ORM cost ~7 ms per
 # request (docs/adr/0016-notes/cache.md). The ids' slots are found by a marker array.
 _MARKER = [-7_319_004_211]
-_compiled: tuple[str, list[Any], list[int]] | None = None
 
 
+@functools.cache
 def _compiled_union() -> tuple[str, list[Any], list[int]]:
-    global _compiled
-    if _compiled is None:
-        from django.contrib.postgres.fields import ArrayField
+    from django.contrib.postgres.fields import ArrayField
 
-        marker = Value(_MARKER, output_field=ArrayField(BigIntegerField()))
-        union = _child_rows_union(marker)
-        sql, params = union.query.get_compiler(using=union.db).as_sql()
-        slots = [n for n, param in enumerate(params) if param == _MARKER]
-        if len(slots) != 5:  # one per part: anything else would send the wrong ids
-            raise RuntimeError(f"child rows: {len(slots)} id slots in the compiled union")
-        _compiled = (sql, list(params), slots)
-    return _compiled
+    marker = Value(_MARKER, output_field=ArrayField(BigIntegerField()))
+    union = _child_rows_union(marker)
+    sql, params = union.query.get_compiler(using=union.db).as_sql()
+    slots = [n for n, param in enumerate(params) if param == _MARKER]
+    if len(slots) != 5:  # one per part: anything else would send the wrong ids
+        raise RuntimeError(f"child rows: {len(slots)} id slots in the compiled union")
+    return sql, list(params), slots
 
 
 def _child_rows_raw(ids: list[int]) -> list[tuple]:
