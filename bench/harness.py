@@ -48,7 +48,14 @@ from django.utils import timezone  # noqa: E402
 from wagtail.models import Revision  # noqa: E402
 
 from apps.api.pagination import Cursor, encode_cursor  # noqa: E402
-from apps.articles.models import ArticleActor, ArticleEvent, ArticlePage, ArticlePlace  # noqa: E402
+from apps.articles.models import (  # noqa: E402
+    ArticleActor,
+    ArticleByline,
+    ArticleCorrection,
+    ArticleEvent,
+    ArticlePage,
+    ArticlePlace,
+)
 from apps.changes.models import ChangeCounter  # noqa: E402
 from apps.corpus.generator import corpus_sections  # noqa: E402
 from apps.partners.models import ApiKey, Partner, RateTier  # noqa: E402
@@ -143,18 +150,91 @@ def bench_editor():
     return user
 
 
-def _admin_articles(ids: list[int]) -> tuple[int, int]:
-    """Among `ids` (the 2,000 newest visible articles), the one with the fewest and the one with the most
-    tags (admin queries must not depend on them). One count per tag table, not a join of the three
-    (which multiplies the rows)."""
-    tags = dict.fromkeys(ids, 0)
-    for model in (ArticleActor, ArticleEvent, ArticlePlace):
-        for page_id, n in (
+# What the editor reads per kind, not per row or block (traced at 100k, docs/adr/0016-notes/harness.md):
+# a chooser read per chooser field (the hero image, the dateline, and once per form for all of a
+# body's image or related-article blocks) and a formset read per child table with rows. Two
+# articles that differ in one of these differ in queries by a constant that is not their tags or
+# blocks. The rich-text link types are held equal too, as a precaution (the corpus writes none).
+_LINK_TYPE = re.compile(r'linktype=\\?"(\w+)\\?"')
+
+
+@dataclass(frozen=True)
+class AdminShape:
+    """Everything about an article the admin's query count can depend on, except how many tags and
+    body blocks it has: the two admin articles share it, so their difference is tags and blocks."""
+
+    hero_image: bool
+    dateline: bool
+    locked: bool
+    bylines: int
+    corrections: int
+    tag_kinds: tuple[str, ...]  # the tag tables with rows (actor, event, place)
+    block_kinds: tuple[str, ...]  # the body's block types and its rich-text link types
+
+    def describe(self) -> str:
+        return (
+            f"hero image {'yes' if self.hero_image else 'no'}, dateline {'yes' if self.dateline else 'no'}, "
+            f"{self.bylines} byline(s), {self.corrections} correction(s), "
+            f"tags of kind {'/'.join(self.tag_kinds) or 'none'}, blocks of kind {'/'.join(self.block_kinds)}"
+            + (", locked" if self.locked else "")
+        )
+
+
+_TAG_TABLES = {"actor": ArticleActor, "event": ArticleEvent, "place": ArticlePlace}
+
+
+def admin_candidates(ids: list[int]) -> dict[int, tuple[AdminShape, int, int]]:
+    """Each article's shape, tag count and block count: one read of the pages and one grouped count
+    per child table (a join of the tables would multiply the rows; it ran minutes at 100k). Only
+    articles without a draft: the editor opens the latest revision, which is then the rows read."""
+    counts: dict[str, dict[int, int]] = {}
+    children = {**_TAG_TABLES, "byline": ArticleByline, "correction": ArticleCorrection}
+    for name, model in children.items():
+        counts[name] = dict(
             model.objects.filter(page_id__in=ids).values_list("page_id").annotate(n=Count("id"))
-        ):
-            tags[page_id] += n
-    ranked = sorted(ids, key=lambda pk: (tags[pk], pk))
-    return ranked[0], ranked[-1]
+        )
+    out = {}
+    pages = ArticlePage.objects.filter(pk__in=ids, has_unpublished_changes=False)
+    for pk, hero, dateline, locked, body in pages.values_list(
+        "pk", "hero_image_id", "dateline_id", "locked", "body"
+    ):
+        raw = body.raw_data
+        kinds = {block["type"] for block in raw}
+        kinds |= {f"{kind} link" for kind in _LINK_TYPE.findall(json.dumps([b["value"] for b in raw]))}
+        shape = AdminShape(
+            hero_image=hero is not None,
+            dateline=dateline is not None,
+            locked=locked,
+            bylines=counts["byline"].get(pk, 0),
+            corrections=counts["correction"].get(pk, 0),
+            tag_kinds=tuple(kind for kind in _TAG_TABLES if counts[kind].get(pk)),
+            block_kinds=tuple(sorted(kinds)),
+        )
+        out[pk] = (shape, sum(counts[kind].get(pk, 0) for kind in _TAG_TABLES), len(raw))
+    return out
+
+
+def pick_admin_articles(candidates: dict[int, tuple[AdminShape, int, int]]) -> tuple[int, int]:
+    """Two articles of the same shape, as far apart in tags and blocks as one shape allows: in each
+    shape, `few` has the fewest tags plus blocks and `many` the most among those with at least as
+    many of each; the shape whose pair is furthest apart wins (then the more common shape, then
+    the lower ids). One article alone in every shape is returned twice: no comparison."""
+    by_shape: dict[AdminShape, list[tuple[int, int, int]]] = {}
+    for pk, (shape, tags, blocks) in candidates.items():
+        by_shape.setdefault(shape, []).append((pk, tags, blocks))
+    best: tuple[tuple[int, int, int], int, int] | None = None
+    for members in by_shape.values():
+        few = min(members, key=lambda m: (m[1] + m[2], m[1], m[0]))
+        many = max(
+            (m for m in members if m[1] >= few[1] and m[2] >= few[2]),
+            key=lambda m: (m[1] + m[2], m[1], -m[0]),
+        )
+        rank = ((many[1] + many[2]) - (few[1] + few[2]), len(members), -few[0])
+        if best is None or rank > best[0]:
+            best = (rank, few[0], many[0])
+    if best is None:
+        raise BenchError("no visible article without a draft to open in the admin")
+    return best[1], best[2]
 
 
 def build_context(partner: Partner) -> dict[str, Any]:
@@ -197,7 +277,7 @@ def build_context(partner: Partner) -> dict[str, Any]:
         .last()
     ) or timezone.localdate()
     newest, detail = rows[0][0], rows[100][1]
-    few, many = _admin_articles([pk for _, pk in rows[:2000]])
+    few, many = pick_admin_articles(admin_candidates([pk for _, pk in rows[:2000]]))
     head = ChangeCounter.objects.get(pk=1).value
     return {
         "sections": sections,
@@ -500,9 +580,10 @@ def stage1(
     return summary
 
 
-def query_checks(ctx: dict[str, Any], key: str) -> dict[str, Any]:
+def query_checks(ctx: dict[str, Any], key: str, *, lists: bool = True) -> dict[str, Any]:
     """Queries only: the list at page sizes 5, 20 and 100, and the admin edit page and draft save
-    on the articles with the fewest and the most tags (issue 15: constant in both)."""
+    on two articles of one shape with the fewest and the most tags and blocks (issue 15: constant
+    in both; pick_admin_articles)."""
     run = Runner(ctx, key, wagtail_timeout=None)
     out: dict[str, Any] = {"list_by_page_size": {}, "admin": {}}
 
@@ -514,18 +595,22 @@ def query_checks(ctx: dict[str, Any], key: str) -> dict[str, Any]:
             raise BenchError(f"{scenario} {call.url}: ours answered {status}")
         return len(captured)
 
-    for size in (5, 20, 100):
+    for size in (5, 20, 100) if lists else ():
         out["list_by_page_size"][str(size)] = count("list", Call(f"/api/v1/articles/?page_size={size}"))
+    shapes = admin_candidates([ctx["admin_few"], ctx["admin_many"]])
     for label in ("admin_few", "admin_many"):
         page = ArticlePage.objects.get(pk=ctx[label])
         url = f"/admin/pages/{page.pk}/edit/"
+        shape, tags, blocks = shapes[page.pk]
         out["admin"][label] = {
             "article": page.pk,
-            "tags": page.actor_tags.count() + page.event_tags.count() + page.place_tags.count(),
-            "blocks": len(page.body.raw_data),
+            "tags": tags,
+            "blocks": blocks,
+            "shape": shape.describe(),
             "edit_queries": count("admin_edit", Call(url, "admin")),
             "draft_save_queries": count("draft_save", Call(url, "admin", post=draft_form_data(page))),
         }
+    out["admin_same_shape"] = shapes[ctx["admin_few"]][0] == shapes[ctx["admin_many"]][0]
     return out
 
 
@@ -675,6 +760,8 @@ def quick(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             peers=("floor", "ours"),
         )
+        if {"admin_edit", "draft_save"} & set(only):  # and the few-vs-many comparison the report makes
+            stage["queries"] = query_checks(ctx, key, lists=False)
     except BenchError as error:
         print(f"bench: FAILED: {error}", file=sys.stderr)
         return 1
