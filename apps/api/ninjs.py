@@ -16,12 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.cache import patch_vary_headers
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.api.exceptions import InvalidParameters
 from apps.api.params import Param, parse_choice
+from apps.api.renderers import FastJSONRenderer
 from apps.api.urns import urn
 from apps.core.public_urls import page_url
 from apps.registry.models import ActorKind
@@ -35,7 +35,7 @@ CORRECTION_ROLE = "correction"
 TAG_REL = {"subject": "subject", "mentioned": "mentioned"}
 
 
-class NinjsRenderer(JSONRenderer):
+class NinjsRenderer(FastJSONRenderer):
     """JSON with the ninjs media type; selected by Accept or by `?format=ninjs`."""
 
     media_type = NINJS_MEDIA_TYPE
@@ -50,7 +50,7 @@ FORMAT_PARAM = Param(
     enum=FORMATS,
 )
 # The article detail view's renderers: JSON first, so */* and unknown Accept values get JSON.
-RENDERERS = [JSONRenderer, NinjsRenderer]
+RENDERERS = [FastJSONRenderer, NinjsRenderer]
 
 
 def wants_ninjs(request: Any, values: dict[str, Any]) -> bool:
@@ -187,7 +187,10 @@ def article_response(request: Request, article: Any, values: dict[str, Any], jso
         response = Response(article_ninjs(article, request=request))
     else:
         if isinstance(getattr(request, "accepted_renderer", None), NinjsRenderer):  # ?format=json wins
-            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+            request.accepted_renderer, request.accepted_media_type = (
+                FastJSONRenderer(),
+                FastJSONRenderer.media_type,
+            )
         response = Response(json_data())
     patch_vary_headers(response, ("Accept", "Authorization"))
     return response

@@ -35,6 +35,7 @@ from apps.api.negotiation import JSONFallbackNegotiation
 from apps.api.pagination import MAX_CURSOR_LENGTH, BadCursor, Cursor, Ordering, decode_cursor, paginate
 from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
 from apps.api.permissions import IsActivePartner
+from apps.api.renderers import FastJSONRenderer
 from apps.api.selectors import (
     article_json,
     attach_representations,
@@ -122,7 +123,7 @@ class PartnerPolicy(ProblemErrors):
     authentication_classes = [PartnerKeyAuthentication]
     permission_classes = [IsActivePartner]
     throttle_classes = [PartnerKeyThrottle]
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [FastJSONRenderer]
     parser_classes = [JSONParser]
 
 
