@@ -215,8 +215,9 @@ def newest_participations(actor: Actor, *, limit: int) -> list[dict]:
 
     Undated events come first, on both backends: that is the order of the index on ``start`` read
     backwards, which PostgreSQL then walks until it has ``limit`` rows. Putting them last instead
-    (``NULLS LAST``) joins and sorts every participation: 0.5 ms against 28-66 ms for the
-    100k corpus's most active actor (17,000 participations; docs/adr/0016-notes/actor-detail.md)."""
+    (``NULLS LAST``) joins and sorts every participation: 0.5 ms against 28-72 ms for the
+    100k corpus's most active actor (17,000 participations); for some actors with a few hundred
+    the walk is slower than the sort, 27-40 against 7-13 ms (docs/adr/0016-notes/actor-detail.md)."""
     return list(
         EventParticipant.objects.filter(Event.public_rule.q("event__"), actor=actor)
         .order_by(F("event__start").desc(nulls_first=True), F("event_id").desc(), F("pk").desc())
