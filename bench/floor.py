@@ -159,7 +159,9 @@ SCENARIOS: dict[str, str] = {
       LEFT JOIN registry_place pl ON pl.id = e.place_id
     """,
     # One actor with its aliases, the relations that may hold on `as_of` (partial dates count for
-    # their whole period: start <= day <= end_upper), its events and the 20 newest visible articles.
+    # their whole period: start <= day <= end_upper), its 20 newest participations (latest start
+    # first, undated first, then the newest event; the actor id as a value, not ac.id, so the plan
+    # knows how many it has), the link to the rest, and the 20 newest visible articles.
     "actor_as_of": f"""
       SELECT json_build_object(
         'id', ac.id, 'uri', 'urn:newsdesk:actor:' || ac.id, 'slug', ac.slug, 'name', ac.name, 'kind', ac.kind,
@@ -183,11 +185,17 @@ SCENARIOS: dict[str, str] = {
                         AND (r."end" IS NULL OR r.end_upper >= %(as_of)s::date)
                         AND o.review_status = 'approved' AND o.merged_into_id IS NULL),
         'events', (SELECT COALESCE(json_agg(json_build_object('event', json_build_object(
-                       'id', e.id, 'uri', 'urn:newsdesk:event:' || e.id, 'slug', e.slug, 'title', e.title,
-                       'type', e.event_type, 'start', e.start), 'role', ep.role)
-                       ORDER BY e.start, e.id), '[]')
-                   FROM registry_eventparticipant ep JOIN registry_event e ON e.id = ep.event_id
-                   WHERE ep.actor_id = ac.id AND e.review_status = 'approved'),
+                       'id', x.id, 'uri', 'urn:newsdesk:event:' || x.id, 'slug', x.slug, 'title', x.title,
+                       'type', x.event_type, 'start', CASE x.start_precision
+                         WHEN 'year' THEN to_char(x.start, 'YYYY') WHEN 'month' THEN to_char(x.start, 'YYYY-MM')
+                         ELSE to_char(x.start, 'YYYY-MM-DD') END), 'role', x.role)
+                       ORDER BY x.start DESC NULLS FIRST, x.id DESC, x.ep_id DESC), '[]')
+                   FROM (SELECT e.id, e.slug, e.title, e.event_type, e.start, e.start_precision, ep.role,
+                                ep.id AS ep_id
+                         FROM registry_eventparticipant ep JOIN registry_event e ON e.id = ep.event_id
+                         WHERE ep.actor_id = %(as_of_actor)s AND e.review_status = 'approved'
+                         ORDER BY e.start DESC NULLS FIRST, e.id DESC, ep.id DESC LIMIT 20) x),
+        'events_url', %(base)s || '/api/v1/events/?participant=' || ac.id,
         'articles', (SELECT COALESCE(json_agg(json_build_object('id', x.page_ptr_id,
                         'uri', 'urn:newsdesk:article:' || x.page_ptr_id, 'title', x.title,
                         'url', %(base)s || x.url_path, 'published_at', x.published_at)
@@ -195,7 +203,7 @@ SCENARIOS: dict[str, str] = {
                      FROM (SELECT a.page_ptr_id, a.published_at, p.title, p.url_path
                            FROM articles_articlepage a JOIN wagtailcore_page p ON p.id = a.page_ptr_id
                            WHERE {_VISIBLE} AND a.page_ptr_id IN (SELECT t.page_id FROM articles_articleactor t
-                                            WHERE t.actor_id = ac.id AND t.confirmed)
+                                            WHERE t.actor_id = %(as_of_actor)s AND t.confirmed)
                            ORDER BY a.published_at DESC, a.page_ptr_id DESC LIMIT 20) x)
       )::text
       FROM registry_actor ac WHERE ac.id = %(as_of_actor)s AND ac.review_status = 'approved'

@@ -39,14 +39,12 @@ from apps.api.urns import urn
 from apps.api.views import PAGE_PARAMS, PartnerAPIView, problem_responses
 from apps.articles.selectors import newest_first, public_actor_tags, public_event_tags, tagged_with
 from apps.changes import selectors as change_log
-from apps.core.public_urls import page_url
+from apps.core.public_urls import absolute_url, page_url
 from apps.extraction import exports
 from apps.partners.models import Partner
 from apps.partners.selectors import entitled_section_ids
 from apps.registry import selectors as registry
 from apps.registry.models import Actor, ActorRelation, Event, Place
-
-ARTICLES_PER_RECORD = 20
 
 
 class Attached:
@@ -66,7 +64,7 @@ def tagged_articles(partner: Partner, **record: Any) -> list[dict[str, Any]]:
         articles = tagged_with(articles, **record)
     else:
         articles = newest_first(articles.filter(pk__in=pages))
-    rows = articles.only("id", "title", "url_path", "path", "depth", "published_at")[:ARTICLES_PER_RECORD]
+    rows = articles.only("id", "title", "url_path", "path", "depth", "published_at")[: rs.EMBEDDED_PER_RECORD]
     return [
         {
             "id": page.pk,
@@ -178,8 +176,9 @@ def _relation_dict(relation: ActorRelation, *, current: bool) -> dict[str, Any]:
 def actor_extras(
     actor: Actor, *, as_of: dt.date | None, fields, partner: Partner, request: Request
 ) -> Attached:
-    """Aliases, relations (as of a day, or all), events and articles: one query each, only if asked."""
-    extras = Attached(as_of=as_of, aliases=[], relations=[], events=[], articles=[])
+    """Aliases, relations (as of a day, or all), the newest events and articles: one query each,
+    only if asked; `events_url` links the events list to the rest of its events."""
+    extras = Attached(as_of=as_of, aliases=[], relations=[], events=[], articles=[], events_url=None)
     if wants(fields, "aliases"):
         extras.aliases = _aliases(actor.aliases.order_by("kind", "text"))
     if wants(fields, "relations"):
@@ -191,9 +190,10 @@ def actor_extras(
             relations = registry.actor_relations(actor, on=timezone.localdate())
         extras.relations = [_relation_dict(r, current=r.holds) for r in relations]
     if wants(fields, "events"):
-        extras.events = [
-            {"event": rs.event_ref(p.event), "role": p.role} for p in registry.actor_participations(actor)
-        ]
+        rows = registry.newest_participations(actor, limit=rs.EMBEDDED_PER_RECORD)
+        extras.events = [rs.participation_row(row) for row in rows]
+    if wants(fields, "events_url"):
+        extras.events_url = absolute_url(f"{reverse('api:event-list')}?participant={actor.pk}")
     if wants(fields, "articles"):
         extras.articles = tagged_articles(partner, actor=actor)
     return extras
