@@ -13,3 +13,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.api.v2", "wagtail.api.v3"]  # noqa: 
 # The throttle still runs on every request (its cost is measured); its limit must not stop the run.
 PARTNER_API_RATE_LIMITS = dict.fromkeys(PARTNER_API_RATE_LIMITS, "100000000/min")  # noqa: F405
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+# As in production (newsdesk/settings/production.py): each worker keeps its connection, so the
+# HTTP stage measures what a deployment pays, without a connect per request for ours or the
+# floor, and PostgreSQL's prepared statements outlive a request (docs/adr/0016-notes/planning.md).
+DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
