@@ -141,15 +141,15 @@ def compile_statement(
 
 
 def once_per_process(build: Callable[..., Compiled]) -> Callable[..., Compiled]:
-    """Cache `build(*shape)` per database vendor and shape; call as `statement(*shape)`."""
+    """Cache `build(*shape, **shape)` per database vendor and shape (hashable arguments)."""
 
     @functools.lru_cache(maxsize=128)
-    def cached(vendor: str, *shape: Hashable) -> Compiled:
-        return build(*shape)
+    def cached(vendor: str, *shape: Hashable, **named: Hashable) -> Compiled:
+        return build(*shape, **named)
 
     @functools.wraps(build)
-    def statement(*shape: Hashable) -> Compiled:
-        return cached(connections[DEFAULT_DB_ALIAS].vendor, *shape)
+    def statement(*shape: Hashable, **named: Hashable) -> Compiled:
+        return cached(connections[DEFAULT_DB_ALIAS].vendor, *shape, **named)
 
     statement.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return statement
