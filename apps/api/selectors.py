@@ -3,7 +3,6 @@ needs, loaded for a whole page of articles in a fixed number of queries."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
@@ -47,6 +46,7 @@ from apps.api.urns import urn
 from apps.articles.models import ArticleByline, ArticleCorrection, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
 from apps.core import public_urls, safe_links
+from apps.core.compiled import Compiled, compile_statement, once_per_process
 from apps.core.models import ImageRights, NewsImage, NewsRendition
 from apps.core.public_urls import absolute_url, page_url
 from apps.core.safe_links import drop_unsafe_links, is_safe_href
@@ -356,33 +356,23 @@ def _child_rows_union(pages: Any) -> QuerySet:
     return union
 
 
-# On PostgreSQL the union's SQL is compiled once per process, with `page_id = ANY(%s)` and one
-# array parameter per part for the ids: building and compiling it through the ORM cost ~7 ms per
-# request (docs/adr/0016-notes/cache.md). The ids' slots are found by a marker array.
+# On PostgreSQL the union's SQL is compiled once per process (apps.core.compiled), with
+# `page_id = ANY(%s)` and one array parameter per part for the ids: building and compiling it
+# through the ORM cost ~7 ms per request (docs/adr/0016-notes/cache.md). The ids' slots are found
+# by a marker array, one per part: anything else would send the wrong ids.
 _MARKER = [-7_319_004_211]
 
 
-@functools.cache
-def _compiled_union() -> tuple[str, list[Any], list[int]]:
+@once_per_process
+def _compiled_union() -> Compiled:
     from django.contrib.postgres.fields import ArrayField
 
     marker = Value(_MARKER, output_field=ArrayField(BigIntegerField()))
-    union = _child_rows_union(marker)
-    sql, params = union.query.get_compiler(using=union.db).as_sql()
-    slots = [n for n, param in enumerate(params) if param == _MARKER]
-    if len(slots) != 5:  # one per part: anything else would send the wrong ids
-        raise RuntimeError(f"child rows: {len(slots)} id slots in the compiled union")
-    return sql, list(params), slots
+    return compile_statement([_child_rows_union(marker)], {"ids": _MARKER}, expect={"ids": 5})
 
 
 def _child_rows_raw(ids: list[int]) -> list[tuple]:
-    sql, template, slots = _compiled_union()
-    params = list(template)
-    for slot in slots:
-        params[slot] = ids
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return _compiled_union().fetchall({"ids": ids})
 
 
 def _child_rows(ids: list[int]) -> list[tuple]:

@@ -44,7 +44,7 @@ from apps.api.selectors import (
     section_json,
 )
 from apps.api.throttling import PartnerKeyThrottle
-from apps.changes.selectors import partner_validator_state
+from apps.changes import selectors as change_log
 from apps.partners.models import ApiKey, Partner
 from apps.partners.selectors import entitled_section_ids, entitled_sections
 from apps.partners.usage import record_request
@@ -148,8 +148,6 @@ class PartnerAPIView(PartnerPolicy, APIView):
     http_method_names = ["get", "head", "options"]
     # The change feed's body carries the global head, so its validator must follow it too.
     validators_follow_global_head = False
-    # Whether the view queries the partner's articles (see initial: section ids read once).
-    reads_articles = False
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # negotiation, key, permission, throttle
@@ -162,13 +160,13 @@ class PartnerAPIView(PartnerPolicy, APIView):
     def validator_state(self, partner: Partner) -> tuple[int, datetime | None, int]:
         """The partner's head, its time and the global head. Views that read them in a statement
         of their own (the change feed with its page, the events list) override this."""
-        # Entitlement changes write rows for the partner, so its head already follows them. Views
-        # that read articles get the entitled section ids once (one query) and pass the list to the
-        # validators and the article queries: as a nested subquery it cost planning time in each.
-        # The others take the sections as a subquery and the validators cost one query.
-        self.section_ids = entitled_section_ids(partner) if self.reads_articles else None
-        sections = self.section_ids if self.reads_articles else entitled_sections(partner).values("pk")
-        seq, modified, change_head = partner_validator_state(partner_id=partner.pk, section_ids=sections)
+        # Entitlement changes write rows for the partner, so its head already follows them. The
+        # entitled section ids came with the key (key_for_token, one statement); article views
+        # pass the list on to their article queries (as a nested subquery it cost planning time).
+        self.section_ids = entitled_section_ids(partner)
+        seq, modified, change_head = change_log.validator_state(
+            partner_id=partner.pk, section_ids=self.section_ids
+        )
         self.change_head = change_head  # the change feed reads it instead of asking again
         return seq, modified, change_head.seq
 
@@ -296,8 +294,6 @@ ARTICLE_DETAIL_PARAMS = [ninjs.FORMAT_PARAM, ARTICLE_FIELDS]
 class ArticleListView(PartnerAPIView):
     """Articles the partner may syndicate, filtered and paged by cursor (no total count)."""
 
-    reads_articles = True
-
     @extend_schema(
         operation_id="articles_list",
         summary="Search and page through articles",
@@ -330,8 +326,6 @@ class ArticleListView(PartnerAPIView):
 
 class ArticleDetailView(PartnerAPIView):
     """One article by id; anything the partner may not see is 404, as if it did not exist."""
-
-    reads_articles = True
 
     renderer_classes = ninjs.RENDERERS
 

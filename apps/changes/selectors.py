@@ -6,10 +6,8 @@ from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     BigIntegerField,
     BooleanField,
@@ -28,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from wagtail.models import Page
 
 from apps.changes.models import TOMBSTONE_REASONS, Action, Cause, Change, ChangeCounter, Kill, ObjectType
+from apps.core.compiled import Compiled, compile_statement, once_per_process, sql_of
 from apps.partners.selectors import is_syndicable, syndicable_articles
 
 
@@ -237,77 +236,68 @@ class FeedPage:
 
 
 # Stand-ins for the per-request values while the statement is compiled (feed_page): in range for
-# the columns they are compared with, and never a real id, sequence or time.
-_PARTNER, _AFTER, _SECTION = 2_099_000_001, 2_098_000_001, 2_100_000_000
+# the columns they are compared with, and never a real id, sequence, limit or time.
+_PARTNER, _AFTER, _LIMIT, _SECTION = 2_099_000_001, 2_098_000_001, 2_097_000_001, 2_100_000_000
 _NOW = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
 
 
-@lru_cache(maxsize=64)
-def _feed_statement(vendor: str, n_sections: int, with_page: bool = True) -> tuple[str, tuple]:
+@once_per_process
+def _feed_statement(n_sections: int, with_page: bool = True) -> Compiled:
     """The feed's one statement for a partner entitled to `n_sections` sections, compiled once per
-    process: the global head and retention, the partner's head row (the validators) and the page
-    (LIMIT a parameter), as one row per page row (one row of NULLs after the head for an empty
-    page). Returns (sql, slots): a slot is ("partner",), ("after",), ("now",), ("section", i),
-    ("limit",) or ("const", value). Compiling the ORM's query cost ~20 ms a request
-    (docs/adr/0016); filling the slots costs microseconds."""
+    process (apps.core.compiled): the global head and retention, the partner's head row (the
+    validators) and the page (LIMIT a parameter), as one row per page row (one row of NULLs
+    after the head for an empty page). Its slots: "partner", "after", "now", "limit" and
+    ("section", i). Compiling the ORM's query cost ~20 ms a request (docs/adr/0016); filling
+    the slots costs microseconds."""
     sections = [_SECTION + i for i in range(n_sections)]
     counter = ChangeCounter.objects.filter(pk=1)
     through = Coalesce(Subquery(counter.values("value")[:1]), Value(0), output_field=BigIntegerField())
-    parts = [
+    parts: list = [
         counter.values_list("value", "pruned_through"),
         partner_rows(partner_id=_PARTNER, section_ids=sections)
         .order_by("-seq")
         .values_list("seq", "created_at")[:1],
     ]
     if with_page:  # else the validators alone (validator_state)
-        parts.append(
-            _page_rows(partner_id=_PARTNER, sections=sections, after=_AFTER, through=through, now=_NOW)
+        page = _page_rows(partner_id=_PARTNER, sections=sections, after=_AFTER, through=through, now=_NOW)
+        sql, params = sql_of(page)
+        parts.append((f"{sql} LIMIT %s", (*params, _LIMIT)))
+    stand_ins = {"partner": _PARTNER, "after": _AFTER, "limit": _LIMIT, "now": _NOW}
+    stand_ins.update({("section", i): section for i, section in enumerate(sections)})
+    expect: dict = dict.fromkeys(stand_ins)  # None: at least one slot
+    expect["limit"] = 1 if with_page else 0
+    if not with_page:
+        expect.update(after=0, now=0)
+    if not n_sections:  # without sections the visibility rule (and its time) compiles away
+        expect["now"] = 0
+
+    def combine(compiled: list[str]) -> str:
+        sql = (
+            f"SELECT k.*, h.*{', p.*' if with_page else ''} FROM (SELECT 1 AS one) o"  # noqa: S608 - compiled querysets
+            f" LEFT JOIN ({compiled[0]}) k ON TRUE"
+            f" LEFT JOIN ({compiled[1]}) h ON TRUE"
         )
-    connection = connections[DEFAULT_DB_ALIAS]
-    now = connection.ops.adapt_datetimefield_value(_NOW)
-    known = {_PARTNER: ("partner",), _AFTER: ("after",), now: ("now",)}
-    known.update({section: ("section", i) for i, section in enumerate(sections)})
-    compiled, slots = [], []
-    for qs in parts:
-        sql, params = qs.query.get_compiler(using=DEFAULT_DB_ALIAS).as_sql()
-        compiled.append(sql)
-        slots.extend(known.get(param, ("const", param)) for param in params)
-    expected = {("partner",), *(("section", i) for i in range(n_sections))}
-    if with_page:
-        compiled[2] += " LIMIT %s"
-        slots.append(("limit",))
-        expected |= {("after",), ("limit",)}
-    if with_page and n_sections:  # without sections the visibility rule (and its time) compiles away
-        expected.add(("now",))
-    used = {slot for slot in slots if slot[0] != "const"}
-    if used != expected or any(str(value) in " ".join(compiled) for value in (_PARTNER, _AFTER, _SECTION)):
-        raise RuntimeError(f"the feed statement did not compile to parameters: {used ^ expected}")
-    sql = (
-        f"SELECT k.*, h.*{', p.*' if with_page else ''} FROM (SELECT 1 AS one) o"  # noqa: S608 - compiled querysets
-        f" LEFT JOIN ({compiled[0]}) k ON TRUE"
-        f" LEFT JOIN ({compiled[1]}) h ON TRUE"
-    )
-    if with_page:
-        sql += f" LEFT JOIN ({compiled[2]}) p ON TRUE ORDER BY p.seq"
-    return sql, tuple(slots)
+        if with_page:
+            sql += f" LEFT JOIN ({compiled[2]}) p ON TRUE ORDER BY p.seq"
+        return sql
+
+    return compile_statement(parts, stand_ins, expect=expect, combine=combine)
 
 
-def _run(sql: str, slots: tuple, sections: list[int], values: dict[str, Any]) -> list[tuple]:
-    params = [
-        slot[1] if slot[0] == "const" else sections[slot[1]] if slot[0] == "section" else values[slot[0]]
-        for slot in slots
-    ]
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+def _values(partner_id: int, sections: list[int], **values: Any) -> dict:
+    return {
+        "partner": partner_id,
+        **values,
+        **{("section", i): section for i, section in enumerate(sections)},
+    }
 
 
 def validator_state(*, partner_id: int, section_ids: Iterable[int]) -> tuple[int, datetime | None, Head]:
     """partner_validator_state for a list of section ids, from a statement compiled once per
     process and number of sections (_feed_statement without the page)."""
     sections = sorted(set(section_ids))
-    sql, slots = _feed_statement(connections[DEFAULT_DB_ALIAS].vendor, len(sections), with_page=False)
-    current, pruned, seq, modified = _run(sql, slots, sections, {"partner": partner_id})[0]
+    statement = _feed_statement(len(sections), with_page=False)
+    current, pruned, seq, modified = statement.fetchall(_values(partner_id, sections))[0]
     return seq or 0, _instant(modified), Head(seq=current or 0, pruned_through=pruned or 0)
 
 
@@ -327,15 +317,8 @@ def feed_page(
     in one statement: the head and the page come from one snapshot, and the SQL is compiled once
     per process and number of sections (_feed_statement)."""
     sections = sorted(set(section_ids))
-    sql, slots = _feed_statement(connections[DEFAULT_DB_ALIAS].vendor, len(sections))
-    connection = connections[DEFAULT_DB_ALIAS]
-    values = {
-        "partner": partner_id,
-        "after": after,
-        "limit": limit + 1,
-        "now": connection.ops.adapt_datetimefield_value(now or timezone.now()),
-    }
-    result = _run(sql, slots, sections, values)
+    values = _values(partner_id, sections, after=after, limit=limit + 1, now=now or timezone.now())
+    result = _feed_statement(len(sections)).fetchall(values)
     current, pruned, partner_seq, modified = result[0][:4]  # one row at least: FROM (SELECT 1)
     head_now = Head(seq=current or 0, pruned_through=pruned or 0)
     rows = [FeedRow(row[4], _instant(row[5]), *row[6:]) for row in result if row[4] is not None]

@@ -78,7 +78,7 @@ def published_sections(*, now: datetime | None = None):
     return published_now(SectionPage.objects.all(), now=now)
 
 
-def public_sections():
+def public_sections(*, now: datetime | None = None):
     """Sections published now with no view restriction, lazily (usable as a subquery): the
     site's nav, the home page, feeds and partner entitlements all start from it."""
-    return published_sections().exclude(view_restricted())
+    return published_sections(now=now).exclude(view_restricted())

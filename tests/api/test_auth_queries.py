@@ -1,0 +1,43 @@
+"""What every partner request costs before its own work: the key, its partner and the entitled
+section ids are one statement (partners.selectors.key_for_token), the validators another."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url: str) -> list[str]:
+    client.get(url)  # one-off lookups (content types, site root paths, renditions)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return [query["sql"] for query in captured]
+
+
+def test_the_key_partner_and_sections_are_one_query(api, sahel):
+    queries = _queries(api, "/api/v1/sections/")
+    key_reads = [sql for sql in queries if "partners_apikey" in sql]
+    assert len(key_reads) == 1
+    assert "partners_partner_sections" in key_reads[0] and "core_sectionpage" in key_reads[0]
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        # Before the key read took the sections along (4487d2d): 3, 5 and 5 queries. The
+        # sections list took its sections as a subquery of the validators' query already.
+        ("/api/v1/sections/", 3),
+        ("/api/v1/articles/", 4),
+        ("detail", 4),
+    ],
+)
+def test_query_counts_are_pinned(api, sahel, url, expected):
+    articles = [ArticlePageFactory(parent=sahel) for _ in range(3)]
+    if url == "detail":
+        url = f"/api/v1/articles/{articles[0].pk}/"
+    assert len(_queries(api, url)) == expected
