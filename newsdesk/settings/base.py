@@ -108,7 +108,11 @@ TEMPLATES = [
 
 # Database: SQLite file in the project folder unless DATABASE_URL says otherwise.
 DATABASES = {
-    "default": database_from_env(os.environ.get("DATABASE_URL"), default_sqlite_path=BASE_DIR / "db.sqlite3")
+    "default": database_from_env(
+        os.environ.get("DATABASE_URL"),
+        default_sqlite_path=BASE_DIR / "db.sqlite3",
+        prepare_threshold=os.environ.get("DATABASE_PREPARE_THRESHOLD"),
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -29,9 +29,32 @@ SQLITE_OPTIONS: dict[str, Any] = {
     ),
 }
 
+# PostgreSQL: psycopg prepares a statement server-side after this many executions of the same SQL
+# text on a connection, and PostgreSQL then keeps its plan (a generic plan after 5 custom ones,
+# when the planner finds it no dearer), so the partner API's page query stops being planned on
+# every request (docs/adr/0016-notes/planning.md). Needs server-side parameter binding (Django's
+# default binds on the client and never prepares). "off" binds on the client as Django does:
+# for a transaction-mode pooler that cannot keep prepared statements (pgbouncer < 1.21, or
+# without max_prepared_statements).
+DEFAULT_PREPARE_THRESHOLD = "5"
 
-def database_from_env(url: str | None, *, default_sqlite_path: Path) -> dict[str, Any]:
-    """Return the ``default`` database settings for ``url`` (or the SQLite default)."""
+
+def postgresql_options(prepare_threshold: str | None) -> dict[str, Any]:
+    """The psycopg OPTIONS for a ``DATABASE_PREPARE_THRESHOLD`` value (unset: the default)."""
+    value = (prepare_threshold if prepare_threshold is not None else DEFAULT_PREPARE_THRESHOLD).strip()
+    if value.lower() in {"", "off"}:
+        return {}
+    threshold = int(value)
+    if threshold < 0:
+        raise ValueError(f"DATABASE_PREPARE_THRESHOLD must be 0 or more, or 'off' (got {value!r})")
+    return {"server_side_binding": True, "prepare_threshold": threshold}
+
+
+def database_from_env(
+    url: str | None, *, default_sqlite_path: Path, prepare_threshold: str | None = None
+) -> dict[str, Any]:
+    """Return the ``default`` database settings for ``url`` (or the SQLite default);
+    ``prepare_threshold`` is ``DATABASE_PREPARE_THRESHOLD`` (PostgreSQL only)."""
     if not url:
         url = f"sqlite:///{default_sqlite_path}"
     config: dict[str, Any] = dj_database_url.parse(url, conn_max_age=0)
@@ -39,4 +62,5 @@ def database_from_env(url: str | None, *, default_sqlite_path: Path) -> dict[str
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        config["OPTIONS"] = {**postgresql_options(prepare_threshold), **config.get("OPTIONS", {})}
     return config
