@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import django
@@ -35,6 +36,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
+from django.db.models.query import ValuesIterable
 from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.safestring import mark_safe
 from rest_framework.fields import DateTimeField
@@ -48,11 +50,12 @@ from apps.articles.selectors import public_actor_tags, public_event_tags, public
 from apps.core import public_urls, safe_links
 from apps.core.compiled import Compiled, compile_statement, once_per_process
 from apps.core.models import ImageRights, NewsImage, NewsRendition
-from apps.core.public_urls import absolute_url, page_url
+from apps.core.public_urls import absolute_url, page_url, site_root_paths, url_for_path
 from apps.core.safe_links import drop_unsafe_links, is_safe_href
 from apps.core.selectors import publicly_visible_pages
 from apps.partners import selectors as partner_selectors
 from apps.partners.models import Partner
+from apps.registry.models import Place
 
 RENDITION = "max-1600x1600"
 _RENDITION_FILTER = Filter(spec=RENDITION)  # parsed once
@@ -68,6 +71,80 @@ def partner_articles(
 
 def for_representation(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
     return qs.select_related("section", "dateline")
+
+
+@dataclass(slots=True)
+class SectionRef:
+    pk: int
+    slug: str
+    title: str
+
+
+@dataclass(slots=True)
+class DatelineRef:
+    pk: int
+    slug: str
+    name: str
+    is_public: bool
+
+
+# A list page's columns: what article_json, attach_representations and the cursor read, and the
+# place's public rule's own fields (Place.public_rule decides, as for an instance).
+_DATELINE_RULE = tuple(Place.public_rule.required)
+_ROW_COLUMNS = (
+    "id", "title", "url_path", "standfirst", "kind", "language", "published_at", "updated_at",
+    "live_revision_id", "source_attribution", "hero_image_id", "body",
+    "section_id", "section__slug", "section__title",
+    "dateline_id", "dateline__slug", "dateline__name", *(f"dateline__{name}" for name in _DATELINE_RULE),
+)  # fmt: skip
+
+
+_COPIED = (
+    "title", "standfirst", "kind", "language", "published_at", "updated_at", "live_revision_id",
+    "source_attribution", "hero_image_id", "body",
+)  # fmt: skip
+
+
+class ArticleRow:
+    """One article of a list page, read as values: the attributes the API reads, named as on
+    ArticlePage. Building 21 ArticlePage instances with their sections (ClusterableModels, ~40
+    columns each) cost ~5 ms of a list request on the 100k corpus (docs/adr/0016-notes/rows.md)."""
+
+    __slots__ = ("api", "dateline", "pk", "section", "url", *_COPIED)
+
+    def __init__(self, row: dict[str, Any], roots: list) -> None:
+        self.pk = row["id"]
+        for name in _COPIED:
+            setattr(self, name, row[name])
+        self.url = url_for_path(row["url_path"], roots=roots)
+        self.section = SectionRef(row["section_id"], row["section__slug"], row["section__title"])
+        self.dateline = None
+        if row["dateline_id"] is not None:
+            rule = SimpleNamespace(**{name: row[f"dateline__{name}"] for name in _DATELINE_RULE})
+            self.dateline = DatelineRef(
+                row["dateline_id"],
+                row["dateline__slug"],
+                row["dateline__name"],
+                Place.public_rule.holds(rule),
+            )
+
+    @property
+    def page_ptr_id(self) -> int:  # the orderings' tie-breaker
+        return self.pk
+
+
+class _RowIterable(ValuesIterable):
+    def __iter__(self):
+        roots = site_root_paths()  # once per page, not once per article
+        for row in super().__iter__():
+            yield ArticleRow(row, roots)
+
+
+def article_rows(qs: QuerySet[ArticlePage]) -> QuerySet[ArticlePage]:
+    """`qs` (filtered, not yet ordered or sliced) yielding ArticleRow values instead of pages."""
+    rows = qs.values(*_ROW_COLUMNS)
+    rows._iterable_class = _RowIterable
+    return rows
 
 
 @dataclass
@@ -654,7 +731,8 @@ def section_json(section: Any, fields: Sequence[str] | None = None) -> dict[str,
 _ARTICLE_FIELDS: dict[str, Any] = {
     "id": lambda a: a.pk,
     "uri": lambda a: urn("article", a.pk),
-    "url": page_url,
+    # A list's ArticleRow carries its URL (url_for_path); the detail's page asks Wagtail.
+    "url": lambda a: a.url if isinstance(a, ArticleRow) else page_url(a),
     "title": lambda a: a.title,
     "standfirst": lambda a: a.standfirst,
     "kind": lambda a: a.kind,

@@ -38,6 +38,7 @@ from apps.api.permissions import IsActivePartner
 from apps.api.renderers import FastJSONRenderer
 from apps.api.selectors import (
     article_json,
+    article_rows,
     attach_representations,
     for_representation,
     partner_articles,
@@ -311,7 +312,7 @@ class ArticleListView(PartnerAPIView):
         values = self.query(ARTICLE_PARAMS)
         partner = request.user
         visible = partner_articles(partner, section_ids=getattr(self, "section_ids", None))
-        qs = filter_articles(for_representation(visible), values, partner=partner)
+        qs = article_rows(filter_articles(visible, values, partner=partner))
         ordering = ORDERINGS[values.get("ordering", DEFAULT_ORDERING)]
         page, matched = search.page_articles(self, qs, values=values, ordering=ordering)
         if wants(values.get(FIELDS_PARAM), *ARTICLE_REPRESENTATION_FIELDS):
