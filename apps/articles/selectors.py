@@ -29,16 +29,20 @@ def visible_articles(
     now: datetime | None = None,
     sections: Iterable[int] | None = None,
     include_restricted: bool = False,
+    sections_published: bool = False,
 ) -> QuerySet[ArticlePage]:
     """Articles anyone outside the newsroom may see: live, public, gone live, not expired, in a
     section that is published now.
 
     `include_restricted` is only for serving a page after Wagtail's view-restriction hook
     has already admitted the request; every listing, feed and the API leaves it False.
+    `sections_published` says that `sections` were read through published_sections (or
+    public_sections) in this request: they then stand for its subquery, whose planning was half
+    of the partner API's page query's plan time (docs/adr/0016-notes/rows.md).
     """
-    qs = published_now(ArticlePage.objects.all(), now=now).filter(
-        section__in=published_sections(now=now).values("pk")
-    )
+    qs = published_now(ArticlePage.objects.all(), now=now)
+    if not (sections_published and sections is not None):
+        qs = qs.filter(section__in=published_sections(now=now).values("pk"))
     if not include_restricted:
         qs = qs.exclude(view_restricted())
     return qs if sections is None else qs.filter(section_id__in=list(sections))

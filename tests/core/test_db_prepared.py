@@ -57,7 +57,7 @@ def _page_statements() -> list[tuple[str, int, int]]:
         cursor.execute(
             "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
             " WHERE statement LIKE %s AND statement LIKE %s",
-            ['%ORDER BY "articles_articlepage"."published_at" DESC%', "%LIMIT 8"],
+            ['SELECT "articles_articlepage"."page_ptr_id" AS "id", %', "%LIMIT 8"],
         )
         return cursor.fetchall()
 

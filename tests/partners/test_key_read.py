@@ -140,3 +140,23 @@ def test_an_inactive_partner_is_read_as_inactive(partner, key):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert client.get("/api/v1/articles/").status_code == 403
+
+
+def test_articles_for_the_read_ids_are_the_rules_articles_without_its_section_subquery(sahel, west_africa):
+    """partner_articles given the ids the key read brought (public sections, read in this
+    request) drops the rule's own published-section subquery, and selects the same articles."""
+    from apps.partners.selectors import partner_articles
+
+    hidden, private = _section("hidden-desk", live=False), _section("private-desk", private=True)
+    partner = PartnerFactory(all_sections=True)
+    for section in (sahel, west_africa, hidden, private):
+        ArticlePageFactory(parent=section, title=f"Copy filed in {section.slug}")
+    read = key_for_token(issue_key(partner).plaintext).partner
+    ids = entitled_section_ids(read)
+    assert hidden.pk not in ids and private.pk not in ids
+    given = partner_articles(read, section_ids=ids)
+    expected = set(partner_articles(Partner.objects.get(pk=partner.pk)).values_list("pk", flat=True))
+    assert set(given.values_list("pk", flat=True)) == expected
+    assert len(expected) == 2
+    assert "core_sectionpage" not in str(given.values("pk").query)
+    assert "core_sectionpage" in str(partner_articles(read).values("pk").query)
