@@ -5,9 +5,9 @@
 Stage 1 runs in process through Django's WSGI handler: one untimed warm-up request per scenario
 and peer (its queries are counted, and ours and the floor must return the same ids there, or the
 run fails), then interleaved rounds (every scenario and peer once per round, so load on the
-shared machine hits them alike) until a pair has its rounds or has spent its time budget: fast
-requests get up to 200 samples, the slow pages a few dozen, Wagtail's peers one (and a statement
-timeout), so a run at 100k finishes in bounded time. Per scenario and peer: n, p50, the max, and
+shared machine hits them alike; the rolled-back draft save in rounds of its own after the reads)
+until a pair has its rounds or has spent its time budget: fast requests get up to 200 samples,
+the slow pages a few dozen, Wagtail's peers one (and a statement timeout), so a run at 100k finishes in bounded time. Per scenario and peer: n, p50, the max, and
 p95 and p99 only where n is large enough for them (bench/report.py MIN_SAMPLES). Stage 2 (on by
 default) starts gunicorn with 2 workers on 127.0.0.1 and drives each scenario with wrk for a
 bounded time. Writes bench/results/<date>-<sha>.json, the charts next to it and bench/REPORT.md.
@@ -553,20 +553,27 @@ def stage1(
 
     connection.force_debug_cursor = False
     limit = {pair: (wagtail_rounds if pair[1] in WAGTAIL else rounds) for pair in pairs}
-    for n in range(max(limit.values(), default=0)):
-        print(f"bench: stage 1 round {n + 1}", file=sys.stderr, flush=True)
-        for pair in pairs:
-            if len(timings[pair]) >= limit[pair] or spent[pair] >= (
-                wagtail_budget_s if pair[1] in WAGTAIL else budget_s
-            ):
-                continue
-            started = time.perf_counter()
-            status, _ = run(*pair, table[pair[0]][pair[1]])
-            elapsed = time.perf_counter() - started
-            spent[pair] += elapsed
-            if status == info[pair]["status"]:
-                timings[pair].append(elapsed * 1000)
-        reset_queries()
+    # The reads' rounds first, the writes' after: a write here is rolled back (the corpus stays as
+    # it was), and on ROLLBACK psycopg deallocates every prepared statement of the connection,
+    # which a committed save in production does not. Interleaved, each round's draft save would
+    # send every read back to being planned (list 12 -> 18 ms; docs/adr/0016-notes/planning.md).
+    reads = [pair for pair in pairs if table[pair[0]][pair[1]].post is None]
+    writes = [pair for pair in pairs if pair not in reads]
+    for phase, members in (("reads", reads), ("writes", writes)):
+        for n in range(max((limit[pair] for pair in members), default=0)):
+            print(f"bench: stage 1 {phase} round {n + 1}", file=sys.stderr, flush=True)
+            for pair in members:
+                if len(timings[pair]) >= limit[pair] or spent[pair] >= (
+                    wagtail_budget_s if pair[1] in WAGTAIL else budget_s
+                ):
+                    continue
+                started = time.perf_counter()
+                status, _ = run(*pair, table[pair[0]][pair[1]])
+                elapsed = time.perf_counter() - started
+                spent[pair] += elapsed
+                if status == info[pair]["status"]:
+                    timings[pair].append(elapsed * 1000)
+            reset_queries()
 
     summary: dict[str, Any] = {}
     for scenario, row in table.items():
