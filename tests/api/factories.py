@@ -57,3 +57,10 @@ def fully_linked_articles(section, *, topic: str, tags_for, n: int = 7) -> list:
         )
         for i in range(n)
     ]
+
+
+def is_page_query(sql: str) -> bool:
+    """The articles list's page statement among a request's queries: the list reads its page as
+    values (apps.api.selectors.article_rows), so it selects the article's id first, with a LIMIT
+    (its ORDER BY names the columns by position)."""
+    return sql.startswith('SELECT "articles_articlepage"."page_ptr_id" AS "id"') and " LIMIT " in sql
