@@ -317,30 +317,28 @@ def place_ref(place: Place) -> dict[str, Any]:
     }
 
 
-def event_ref(event: Event) -> dict[str, Any]:
+def _event_ref(pk: int, slug: str, title: str, event_type: str, start: str) -> dict[str, Any]:
     return {
-        "id": event.pk,
-        "uri": urn("event", event.pk),
-        "slug": event.slug,
-        "title": event.title,
-        "type": event.event_type,
-        "start": event.start_iso or None,
+        "id": pk,
+        "uri": urn("event", pk),
+        "slug": slug,
+        "title": title,
+        "type": event_type,
+        "start": start or None,
     }
+
+
+def event_ref(event: Event) -> dict[str, Any]:
+    return _event_ref(event.pk, event.slug, event.title, event.event_type, event.start_iso)
 
 
 def participation_row(row: dict[str, Any]) -> dict[str, Any]:
     """One of registry.newest_participations' rows as ParticipationSerializer renders it."""
-    return {
-        "event": {
-            "id": row["event_id"],
-            "uri": urn("event", row["event_id"]),
-            "slug": row["event__slug"],
-            "title": row["event__title"],
-            "type": row["event__event_type"],
-            "start": iso_partial(row["event__start"], row["event__start_precision"]) or None,
-        },
-        "role": row["role"],
-    }
+    start = iso_partial(row["event__start"], row["event__start_precision"])
+    event = _event_ref(
+        row["event_id"], row["event__slug"], row["event__title"], row["event__event_type"], start
+    )
+    return {"event": event, "role": row["role"]}
 
 
 # The events list's rows, built from a .values() page (registry_views.EventListView): the same
