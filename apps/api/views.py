@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from contextlib import nullcontext
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,13 @@ from apps.api.exceptions import (
     safe_full_path,
 )
 from apps.api.fields import ARTICLE_REPRESENTATION_FIELDS, FIELDS_PARAM, fields_param, wants
-from apps.api.filters import ARTICLE_FILTER_PARAMS, DEFAULT_ORDERING, ORDERINGS, filter_articles
+from apps.api.filters import (
+    ARTICLE_FILTER_PARAMS,
+    DEFAULT_ORDERING,
+    ORDERINGS,
+    filter_articles,
+    plan_depends_on_values,
+)
 from apps.api.negotiation import JSONFallbackNegotiation
 from apps.api.pagination import MAX_CURSOR_LENGTH, BadCursor, Cursor, Ordering, decode_cursor, paginate
 from apps.api.params import Param, parse_nonempty, parse_page_size, parse_query
@@ -46,6 +53,7 @@ from apps.api.selectors import (
 )
 from apps.api.throttling import PartnerKeyThrottle
 from apps.changes import selectors as change_log
+from apps.core.plans import generic_plans
 from apps.partners.models import ApiKey, Partner
 from apps.partners.selectors import entitled_section_ids, entitled_sections
 from apps.partners.usage import record_request
@@ -314,7 +322,8 @@ class ArticleListView(PartnerAPIView):
         visible = partner_articles(partner, section_ids=getattr(self, "section_ids", None))
         qs = article_rows(filter_articles(visible, values, partner=partner))
         ordering = ORDERINGS[values.get("ordering", DEFAULT_ORDERING)]
-        page, matched = search.page_articles(self, qs, values=values, ordering=ordering)
+        with nullcontext() if plan_depends_on_values(values) else generic_plans():
+            page, matched = search.page_articles(self, qs, values=values, ordering=ordering)
         if wants(values.get(FIELDS_PARAM), *ARTICLE_REPRESENTATION_FIELDS):
             attach_representations(page.items, visible=visible)
         fields = values.get(FIELDS_PARAM)

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+
+from apps.core.plans import generic_plans
 
 # A statement part: a queryset, or (sql, params) for SQL wrapped around one by the caller.
 Part = QuerySet | tuple[str, Sequence[Any]]
@@ -52,6 +55,7 @@ class Compiled:
     slots: tuple[tuple[Any, Any], ...]
     columns: tuple[Any, ...] = ()  # the row's expressions, when rows are read like the ORM's
     using: str = DEFAULT_DB_ALIAS
+    generic_plan: bool = False  # run on PostgreSQL's generic plan (apps/core/plans.py)
 
     def params(self, values: Mapping[Hashable, Any]) -> list[Any]:
         connection = connections[self.using]
@@ -66,7 +70,7 @@ class Compiled:
 
     def fetchall(self, values: Mapping[Hashable, Any]) -> list[tuple]:
         connection = connections[self.using]
-        with connection.cursor() as cursor:
+        with generic_plans(self.using) if self.generic_plan else nullcontext(), connection.cursor() as cursor:
             cursor.execute(self.sql, self.params(values))
             rows = cursor.fetchall()
         if not self.columns:
@@ -98,13 +102,15 @@ def compile_statement(
     expect: Mapping[Hashable, int | None] | None = None,
     combine: Callable[[list[str]], str] | None = None,
     using: str = DEFAULT_DB_ALIAS,
+    generic_plan: bool = False,
 ) -> Compiled:
     """Compile `parts` (built with `stand_ins`: slot name -> stand-in value) into one statement.
 
     `combine` joins the parts' SQL into one text keeping their order (default: the one part
     alone; then rows are converted as the ORM converts its queryset's, e.g. times on SQLite).
     `expect` gives each name's number of slots (None: at least one; 0: compiled away); default:
-    every stand-in at least once. Anything else raises RuntimeError."""
+    every stand-in at least once. Anything else raises RuntimeError. `generic_plan`: the statement's
+    best plan does not depend on its values (apps/core/plans.py)."""
     if combine is None and len(parts) != 1:
         raise ValueError("several parts need a combine function")
     connection = connections[using]
@@ -137,7 +143,7 @@ def compile_statement(
     leaked = [name for name, value in adapted if any(text in sql for text in _texts(value))]
     if wrong or leaked:
         raise RuntimeError(f"stand-ins not compiled to parameters as expected: {wrong or ''} {leaked or ''}")
-    return Compiled(sql=sql, slots=tuple(slots), columns=columns, using=using)
+    return Compiled(sql=sql, slots=tuple(slots), columns=columns, using=using, generic_plan=generic_plan)
 
 
 def once_per_process(build: Callable[..., Compiled]) -> Callable[..., Compiled]:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.core.files.images import ImageFile
+from django.db import connection
 from PIL import Image as PILImage
 
 from apps.articles.models import ArticleActor, ArticleEvent, ArticlePlace
 from apps.core.models import ImageRights, NewsImage
+from apps.core.plans import generic_plans_apply
 from tests.factories import ArticlePageFactory, paragraph
 from tests.registry.factories import ActorFactory, EventFactory, PlaceFactory
 
@@ -64,3 +67,23 @@ def is_page_query(sql: str) -> bool:
     values (apps.api.selectors.article_rows), so it selects the article's id first, with a LIMIT
     (its ORDER BY names the columns by position)."""
     return sql.startswith('SELECT "articles_articlepage"."page_ptr_id" AS "id"') and " LIMIT " in sql
+
+
+_PLAN_SWITCH = re.compile(r"SET LOCAL plan_cache_mode\b")
+
+
+def is_plan_switch(sql: str) -> bool:
+    """A SET of plan_cache_mode around a statement on a generic plan (apps/core/plans.py)."""
+    return bool(_PLAN_SWITCH.match(sql))
+
+
+def plan_switches() -> int:
+    """Statements generic_plans() adds around a statement in a transaction (as in a test): a SET
+    and a SET back on PostgreSQL with prepared statements, none on SQLite. (In autocommit, as in
+    production, a SET between BEGIN and COMMIT.)"""
+    return 2 if generic_plans_apply(connection) else 0
+
+
+def reads(captured) -> int:
+    """A CaptureQueriesContext's statements, not counting plan switches."""
+    return sum(1 for query in captured.captured_queries if not is_plan_switch(query["sql"]))
