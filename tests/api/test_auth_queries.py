@@ -43,3 +43,19 @@ def test_query_counts_are_pinned(api, sahel, url, expected, generic):
     if url == "detail":
         url = f"/api/v1/articles/{articles[0].pk}/"
     assert len(_queries(api, url)) == expected + generic * plan_switches()
+
+
+def test_the_registry_endpoints_take_the_sections_from_the_key_read(api, partner, sahel, west_africa):
+    """The actor and event details' embedded articles are cut to the entitled sections the key
+    read brought, not by a second read of the entitlement (a mid-popularity actor's detail: 920
+    -> 91 ms at 100k, docs/adr/0016-notes/plans.md); what they show is unchanged."""
+    from tests.api.factories import ActorFactory, EventFactory, tags
+
+    actor, event = ActorFactory(), EventFactory()
+    seen = ArticlePageFactory(parent=sahel, **tags(actors=[actor], events=[event]))
+    ArticlePageFactory(parent=west_africa, **tags(actors=[actor], events=[event]))  # not entitled
+    for url in (f"/api/v1/actors/{actor.pk}/", f"/api/v1/events/{event.pk}/"):
+        queries = _queries(api, url)
+        entitlement_reads = [sql for sql in queries if "partners_partner_sections" in sql]
+        assert len(entitlement_reads) == 1 and "partners_apikey" in entitlement_reads[0], url
+        assert [article["id"] for article in api.get(url).json()["articles"]] == [seen.pk], url
