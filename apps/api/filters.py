@@ -7,6 +7,7 @@ A value that names nothing (an unknown actor, a section the partner is not entit
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField
@@ -26,7 +27,7 @@ from apps.api.params import (
 from apps.articles.models import ArticleKind, ArticleLanguage, ArticlePage
 from apps.articles.selectors import public_actor_tags, public_event_tags, public_place_tags
 from apps.partners.models import Partner
-from apps.partners.selectors import entitled_sections
+from apps.partners.selectors import entitled_section_slugs, entitled_sections
 from apps.registry.countries import COUNTRY_NAMES
 from apps.registry.models import Actor, ActorKind
 from apps.registry.selectors import public_actors, public_events, public_places, resolve_merged_ids
@@ -241,24 +242,36 @@ def _resolve_by_id_or_slug(name: str, queryset: QuerySet, terms: Terms) -> list[
     return _resolve_with_pages(name, queryset, terms)[0]
 
 
+def _by_id_or_slug(name: str, terms: Terms, records: Iterable[tuple[int, str]]) -> list[int]:
+    """Each term's record id among `records` (id, slug), else a 400 naming the parameter."""
+    by_term = {}
+    for pk, slug in records:
+        by_term[str(pk)] = pk
+        by_term[slug] = pk
+    unknown = [v for v in terms.values if v not in by_term]
+    if unknown:
+        raise InvalidParameters([{"name": name, "reason": f"'{name}': no {name} {', '.join(unknown)}."}])
+    return [by_term[v] for v in terms.values]
+
+
 def _resolve_with_pages(
     name: str, queryset: QuerySet, terms: Terms, source: TagSource | None = None
 ) -> tuple[list[int], dict[int, list[int] | None]]:
     ints = [pk for pk in map(as_id, terms.values) if pk is not None]
     slugs = [v for v in terms.values if not is_numeric(v)]
     fields = ("pk", "slug", "tagged") if source is not None else ("pk", "slug")
-    rows = _with_pages(queryset.filter(Q(pk__in=ints) | Q(slug__in=slugs)), source).values_list(*fields)
-    by_term = {}
-    pages: dict[int, list[int] | None] = {}
-    for pk, slug, *tagged in rows:
-        by_term[str(pk)] = pk
-        by_term[slug] = pk
-        if tagged:
-            pages[pk] = tagged_pages(tagged[0])
-    unknown = [v for v in terms.values if v not in by_term]
-    if unknown:
-        raise InvalidParameters([{"name": name, "reason": f"'{name}': no {name} {', '.join(unknown)}."}])
-    return [by_term[v] for v in terms.values], pages
+    rows = list(_with_pages(queryset.filter(Q(pk__in=ints) | Q(slug__in=slugs)), source).values_list(*fields))
+    pages = {pk: tagged_pages(tagged[0]) for pk, _, *tagged in rows if tagged}
+    return _by_id_or_slug(name, terms, [(pk, slug) for pk, slug, *_ in rows]), pages
+
+
+def _resolve_sections(terms: Terms, partner: Partner) -> list[int]:
+    """The entitled sections the terms name: from the slugs the key read brought (no query), else
+    read (a partner loaded elsewhere)."""
+    read = entitled_section_slugs(partner)
+    if read is None:
+        return _resolve_by_id_or_slug("section", entitled_sections(partner), terms)
+    return _by_id_or_slug("section", terms, read.items())
 
 
 ACTOR_TAGS: TagSource = (public_actor_tags, "actor_id")
@@ -304,7 +317,7 @@ def filter_articles(
         else:
             qs = qs.filter(tagged_in(list(terms.values)))
     if "section" in values:
-        ids = _resolve_by_id_or_slug("section", entitled_sections(partner), values["section"])
+        ids = _resolve_sections(values["section"], partner)
         qs = qs.filter(section_id__in=ids)
     if "kind" in values:
         qs = qs.filter(kind__in=values["kind"].values)

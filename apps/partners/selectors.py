@@ -44,7 +44,7 @@ class _IdList(Subquery):
         )
 
 
-def _ids(value: list[int] | str) -> list[int]:
+def _ids(value: list | str) -> list:
     return json.loads(value) if isinstance(value, str) else list(value)
 
 
@@ -55,18 +55,23 @@ _KEY_FIELDS = tuple(field.attname for field in ApiKey._meta.concrete_fields)
 _PARTNER_FIELDS = tuple(field.attname for field in Partner._meta.concrete_fields)
 _PREFIX = "~stand-in prefix~"  # never a prefix: a real one is 12 hex digits
 _NOW = datetime(2001, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
-# Set on the Partner the key read builds (one per request): entitled_section_ids reads it there.
+# Set on the Partner the key read builds (one per request): entitled_section_ids and
+# entitled_section_slugs read them there.
 _ENTITLED = "_entitled_section_ids"
+_ENTITLED_SLUGS = "_entitled_section_slugs"
 
 
 @once_per_process
 def _key_statement() -> Compiled:
-    sections = _entitled_sections_of_outer_key(now=_NOW).values(entitled_id=F("pk"))
+    sections = _entitled_sections_of_outer_key(now=_NOW)
     key = (
         ApiKey.objects.filter(prefix=_PREFIX)
         .order_by()
-        .annotate(entitled=_IdList(sections))
-        .values_list(*_KEY_FIELDS, *(f"partner__{name}" for name in _PARTNER_FIELDS), "entitled")
+        .annotate(
+            entitled=_IdList(sections.values(entitled_id=F("pk"))),
+            slugs=_IdList(sections.values(entitled_id=F("slug"))),  # in the same (path) order
+        )
+        .values_list(*_KEY_FIELDS, *(f"partner__{name}" for name in _PARTNER_FIELDS), "entitled", "slugs")
     )
     return compile_statement([key], {"prefix": _PREFIX, "now": _NOW}, expect={"prefix": 1, "now": None})
 
@@ -75,8 +80,9 @@ def _key_from_row(row: tuple) -> ApiKey:
     """The ApiKey and its Partner as the ORM would build them, with no query of their own."""
     split = len(_KEY_FIELDS)
     key = ApiKey.from_db(DEFAULT_DB_ALIAS, _KEY_FIELDS, row[:split])
-    partner = Partner.from_db(DEFAULT_DB_ALIAS, _PARTNER_FIELDS, row[split:-1])
-    setattr(partner, _ENTITLED, _ids(row[-1]))
+    partner = Partner.from_db(DEFAULT_DB_ALIAS, _PARTNER_FIELDS, row[split:-2])
+    setattr(partner, _ENTITLED, _ids(row[-2]))
+    setattr(partner, _ENTITLED_SLUGS, _ids(row[-1]))
     ApiKey.partner.field.set_cached_value(key, partner)
     return key
 
@@ -132,6 +138,13 @@ def entitled_section_ids(partner: Partner) -> list[int]:
     if read is not None:
         return list(read)
     return list(entitled_sections(partner).values_list("pk", flat=True))
+
+
+def entitled_section_slugs(partner: Partner) -> dict[int, str] | None:
+    """The entitled sections' slugs by id, if the key read brought them (key_for_token), else None:
+    the API's `section` filter then resolves its terms without a query."""
+    slugs = getattr(partner, _ENTITLED_SLUGS, None)
+    return None if slugs is None else dict(zip(getattr(partner, _ENTITLED), slugs, strict=True))
 
 
 def is_syndicable() -> Q:

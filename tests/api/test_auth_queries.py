@@ -59,3 +59,20 @@ def test_the_registry_endpoints_take_the_sections_from_the_key_read(api, partner
         entitlement_reads = [sql for sql in queries if "partners_partner_sections" in sql]
         assert len(entitlement_reads) == 1 and "partners_apikey" in entitlement_reads[0], url
         assert [article["id"] for article in api.get(url).json()["articles"]] == [seen.pk], url
+
+
+def test_a_section_filter_is_resolved_from_the_key_read(api, partner, sahel, west_africa):
+    """`section=` by slug or id costs no query of its own: the key read brought the entitled
+    sections' slugs with their ids. A section the partner is not entitled to names nothing."""
+    partner.sections.set([sahel, west_africa])
+    mine = ArticlePageFactory(parent=sahel)
+    ArticlePageFactory(parent=west_africa)
+    plain = _queries(api, "/api/v1/articles/")
+    for term in (sahel.slug, str(sahel.pk)):
+        assert len(_queries(api, f"/api/v1/articles/?section={term}")) == len(plain), term
+        assert [a["id"] for a in api.get(f"/api/v1/articles/?section={term}").json()["results"]] == [mine.pk]
+    partner.sections.set([sahel])
+    for term in (west_africa.slug, str(west_africa.pk), "no-such-desk"):
+        response = api.get(f"/api/v1/articles/?section={term}")
+        assert response.status_code == 400, term
+        assert [p["name"] for p in response.json()["invalid_params"]] == ["section"]
