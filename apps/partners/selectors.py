@@ -31,7 +31,7 @@ class KeyRejected(Exception):
     """The presented key is unknown, malformed, expired or revoked; the message says which."""
 
 
-class _IdList(Subquery):
+class _ValueList(Subquery):
     """A one-column subquery's values as one value, in its order: an array on PostgreSQL, a JSON
     array as text on SQLite (read back by _ids)."""
 
@@ -44,7 +44,7 @@ class _IdList(Subquery):
         )
 
 
-def _ids(value: list | str) -> list:
+def _as_list(value: list | str) -> list:
     return json.loads(value) if isinstance(value, str) else list(value)
 
 
@@ -68,8 +68,8 @@ def _key_statement() -> Compiled:
         ApiKey.objects.filter(prefix=_PREFIX)
         .order_by()
         .annotate(
-            entitled=_IdList(sections.values(entitled_id=F("pk"))),
-            slugs=_IdList(sections.values(entitled_id=F("slug"))),  # in the same (path) order
+            entitled=_ValueList(sections.values(entitled_id=F("pk"))),
+            slugs=_ValueList(sections.values(entitled_id=F("slug"))),  # in the same (path) order
         )
         .values_list(*_KEY_FIELDS, *(f"partner__{name}" for name in _PARTNER_FIELDS), "entitled", "slugs")
     )
@@ -81,8 +81,8 @@ def _key_from_row(row: tuple) -> ApiKey:
     split = len(_KEY_FIELDS)
     key = ApiKey.from_db(DEFAULT_DB_ALIAS, _KEY_FIELDS, row[:split])
     partner = Partner.from_db(DEFAULT_DB_ALIAS, _PARTNER_FIELDS, row[split:-2])
-    setattr(partner, _ENTITLED, _ids(row[-2]))
-    setattr(partner, _ENTITLED_SLUGS, _ids(row[-1]))
+    setattr(partner, _ENTITLED, _as_list(row[-2]))
+    setattr(partner, _ENTITLED_SLUGS, _as_list(row[-1]))
     ApiKey.partner.field.set_cached_value(key, partner)
     return key
 
